@@ -1,0 +1,70 @@
+{#- The known order statuses, channels and genders, and how raw spellings map onto them. -#}
+
+{% macro order_statuses() -%}
+    {{ return(['completed', 'delivered', 'shipped', 'pending', 'cancelled', 'refunded', 'returned']) }}
+{%- endmacro %}
+
+
+{#- Statuses whose orders count as purchases (with the amount floor and the as-of date). -#}
+{% macro purchase_statuses() -%}
+    {{ return(['completed', 'delivered', 'shipped']) }}
+{%- endmacro %}
+
+
+{% macro order_channels() -%}
+    {{ return(['online', 'store', 'mobile_app', 'social', 'marketplace', 'phone', 'other', 'unknown']) }}
+{%- endmacro %}
+
+
+{#- Lower-cased, trimmed status with spaces/hyphens as underscores; 'canceled' spelled 'cancelled'.
+    Anything not in order_statuses() stays as written, so that staging can reject it by name. -#}
+{% macro normalise_order_status(expression) -%}
+    {%- set folded -%}
+        regexp_replace(lower({{ clean_text(expression) }}), '[ -]+', '_', 'g')
+    {%- endset -%}
+    case {{ folded }}
+        when 'canceled' then 'cancelled'
+        else {{ folded }}
+    end
+{%- endmacro %}
+
+
+{#- One of order_channels(): known spellings folded, empty as 'unknown', anything else as 'other'. -#}
+{% macro normalise_channel(expression) -%}
+    {%- set folded -%}
+        regexp_replace(lower({{ clean_text(expression) }}), '[ -]+', '_', 'g')
+    {%- endset -%}
+    case
+        when {{ folded }} is null then 'unknown'
+        when {{ folded }} in ('online', 'web', 'website', 'ecommerce', 'e_commerce', 'webshop')
+            then 'online'
+        when {{ folded }} in ('store', 'in_store', 'instore', 'retail', 'shop', 'pos', 'offline')
+            then 'store'
+        when {{ folded }} in ('mobile_app', 'app', 'mobile', 'mobileapp', 'ios', 'android')
+            then 'mobile_app'
+        when {{ folded }} in ('social', 'facebook', 'instagram', 'tiktok', 'zalo', 'social_media')
+            then 'social'
+        when {{ folded }} in ('marketplace', 'shopee', 'lazada', 'tiki', 'amazon')
+            then 'marketplace'
+        when {{ folded }} in ('phone', 'call_center', 'telephone', 'hotline')
+            then 'phone'
+        else 'other'
+    end
+{%- endmacro %}
+
+
+{#- One of female, male, other, unknown. -#}
+{% macro normalise_gender(expression) -%}
+    case
+        when lower({{ clean_text(expression) }}) in ('f', 'female', 'woman', 'nu', 'nữ') then 'female'
+        when lower({{ clean_text(expression) }}) in ('m', 'male', 'man', 'nam') then 'male'
+        when {{ clean_text(expression) }} is null then 'unknown'
+        else 'other'
+    end
+{%- endmacro %}
+
+
+{#- The lifecycle segments in ladder order (first match wins). -#}
+{% macro lifecycle_segments() -%}
+    {{ return(['prospect', 'new', 'churned', 'lapsed', 'at_risk', 'loyal', 'repeat', 'active']) }}
+{%- endmacro %}

@@ -1,0 +1,68 @@
+with
+
+customer_segments as (
+
+    select * from {{ ref('customer_segments') }}
+
+),
+
+segments as (
+
+    {% for segment in lifecycle_segments() -%}
+        select
+            '{{ segment }}' as lifecycle_segment,
+            {{ loop.index }} as segment_order
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+segment_totals as (
+
+    select
+        lifecycle_segment,
+        count(*) as customers,
+        cast(sum(order_count) as {{ dbt.type_bigint() }}) as orders,
+        sum(total_revenue) as total_revenue
+
+    from customer_segments
+    group by lifecycle_segment
+
+),
+
+as_of as (
+
+    select max(as_of_date) as as_of_date from customer_segments
+
+),
+
+shares as (
+
+    select
+        segments.lifecycle_segment,
+        segments.segment_order,
+        coalesce(segment_totals.customers, 0) as customers,
+        coalesce(
+            cast(segment_totals.customers as {{ type_double() }})
+            / nullif(sum(segment_totals.customers) over (), 0),
+            0
+        ) as customer_share,
+        coalesce(segment_totals.orders, 0) as orders,
+        cast(coalesce(segment_totals.total_revenue, 0) as decimal(18, 2)) as total_revenue,
+        coalesce(
+            cast(segment_totals.total_revenue as {{ type_double() }})
+            / nullif(sum(segment_totals.total_revenue) over (), 0),
+            0
+        ) as revenue_share,
+        cast(segment_totals.total_revenue / segment_totals.customers as decimal(18, 2))
+            as revenue_per_customer,
+        as_of.as_of_date
+
+    from segments
+    cross join as_of
+    left join segment_totals
+        on segments.lifecycle_segment = segment_totals.lifecycle_segment
+
+)
+
+select * from shares

@@ -1,0 +1,138 @@
+{%- if not var('raw_dir', none) %}
+-- depends_on: {{ ref('raw_orders') }}
+{%- endif %}
+
+with
+
+source as (
+
+    select * from {{ source('raw', 'raw_orders') }}
+
+),
+
+raw_rows as (
+
+    select
+        cast(order_id as {{ dbt.type_string() }}) as raw_order_id,
+        cast(customer_id as {{ dbt.type_string() }}) as raw_customer_id,
+        cast(ordered_at as {{ dbt.type_string() }}) as raw_ordered_at,
+        cast(status as {{ dbt.type_string() }}) as raw_status,
+        cast(channel as {{ dbt.type_string() }}) as raw_channel,
+        cast(amount as {{ dbt.type_string() }}) as raw_amount,
+        cast(discount_amount as {{ dbt.type_string() }}) as raw_discount_amount,
+        cast(updated_at as {{ dbt.type_string() }}) as raw_updated_at
+
+    from source
+
+),
+
+cleaned as (
+
+    select
+        *,
+        {{ clean_text('raw_order_id') }} as order_id,
+        {{ clean_text('raw_customer_id') }} as customer_id,
+        {{ parse_utc_timestamp('raw_ordered_at') }} as ordered_at,
+        {{ normalise_order_status('raw_status') }} as status,
+        {{ normalise_channel('raw_channel') }} as channel,
+        {{ parse_decimal('raw_amount') }} as amount,
+        {{ parse_decimal('raw_discount_amount') }} as parsed_discount_amount,
+        {{ parse_utc_timestamp('raw_updated_at') }} as updated_at,
+        md5(concat_ws(
+            '|',
+            raw_order_id, raw_customer_id, raw_ordered_at, raw_status, raw_channel,
+            raw_amount, raw_discount_amount, raw_updated_at
+        )) as raw_row_fingerprint
+
+    from raw_rows
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when order_id is null then 'missing_order_id'
+            when customer_id is null then 'missing_customer_id'
+            when {{ clean_text('raw_ordered_at') }} is null then 'missing_ordered_at'
+            when ordered_at is null then 'unparseable_ordered_at'
+            when updated_at is null and {{ clean_text('raw_updated_at') }} is not null
+                then 'unparseable_updated_at'
+            when status is null then 'missing_status'
+            when status not in ('{{ order_statuses() | join("', '") }}') then 'unknown_status'
+            when {{ clean_text('raw_amount') }} is null then 'missing_amount'
+            when amount is null then 'unparseable_amount'
+            when amount < 0 then 'negative_amount'
+        end as row_problem,
+        coalesce(
+            {{ clean_text('raw_discount_amount') }} is not null
+            and (parsed_discount_amount is null or parsed_discount_amount < 0),
+            false
+        ) as has_invalid_discount_amount
+
+    from cleaned
+
+),
+
+versioned as (
+
+    select
+        *,
+        row_number() over (
+            partition by order_id
+            order by updated_at desc nulls last, raw_row_fingerprint asc
+        ) as version_rank
+
+    from checked
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when order_id is null then 'rejected'
+            when version_rank > 1 then 'superseded'
+            when row_problem is not null then 'rejected'
+            else 'kept'
+        end as row_outcome
+
+    from versioned
+
+),
+
+final as (
+
+    select
+        raw_order_id,
+        raw_customer_id,
+        raw_ordered_at,
+        raw_status,
+        raw_channel,
+        raw_amount,
+        raw_discount_amount,
+        raw_updated_at,
+        order_id,
+        customer_id,
+        ordered_at,
+        cast(ordered_at as date) as order_date,
+        status,
+        channel,
+        amount,
+        case
+            when has_invalid_discount_amount then null
+            else coalesce(parsed_discount_amount, 0)
+        end as discount_amount,
+        has_invalid_discount_amount,
+        updated_at,
+        version_rank,
+        row_outcome,
+        case when row_outcome = 'rejected' then row_problem end as reject_reason
+
+    from classified
+
+)
+
+select * from final
