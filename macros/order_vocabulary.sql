@@ -68,3 +68,11 @@
 {% macro lifecycle_segments() -%}
     {{ return(['prospect', 'new', 'churned', 'lapsed', 'at_risk', 'loyal', 'repeat', 'active']) }}
 {%- endmacro %}
+
+
+{#- A list of strings as a SQL list of quoted literals: ['a', 'b'] -> 'a', 'b'. -#}
+{% macro quoted_list(values) -%}
+    {%- for value in values -%}
+        '{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

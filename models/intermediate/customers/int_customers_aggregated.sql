@@ -38,13 +38,13 @@ population as (
     select
         customers.customer_id,
         customers.signed_up_date,
-        coalesce(purchase_facts.order_count, 0) as order_count,
-        coalesce(purchase_facts.purchase_days, 0) as purchase_days,
         purchase_facts.first_order_date,
         purchase_facts.last_order_date,
-        coalesce(purchase_facts.total_revenue, 0) as total_revenue,
         settings.as_of_date,
-        settings.min_purchase_days_for_own_cycle
+        settings.min_purchase_days_for_own_cycle,
+        coalesce(purchase_facts.order_count, 0) as order_count,
+        coalesce(purchase_facts.purchase_days, 0) as purchase_days,
+        coalesce(purchase_facts.total_revenue, 0) as total_revenue
 
     from customers
     cross join settings
@@ -60,12 +60,18 @@ intervals as (
 
     select
         *,
-        {{ dbt.datediff('first_order_date', 'as_of_date', 'day') }} as days_since_first_order,
-        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }} as days_since_last_order,
+        {{ dbt.datediff('first_order_date', 'as_of_date', 'day') }}
+            as days_since_first_order,
+        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }}
+            as days_since_last_order,
         case
             when purchase_days >= 2
-                then cast({{ dbt.datediff('first_order_date', 'last_order_date', 'day') }} as {{ type_double() }})
-                / (purchase_days - 1)
+                then
+                    cast(
+                        {{ dbt.datediff('first_order_date', 'last_order_date', 'day') }}
+                        as {{ type_double() }}
+                    )
+                    / (purchase_days - 1)
         end as own_interval_days
 
     from population
@@ -74,8 +80,7 @@ intervals as (
 
 baseline as (
 
-    select
-        percentile_cont(0.5) within group (order by own_interval_days) as baseline_interval_days
+    select percentile_cont(0.5) within group (order by own_interval_days) as baseline_interval_days
 
     from intervals
     where purchase_days >= 2
@@ -95,19 +100,19 @@ final as (
         intervals.days_since_last_order,
         intervals.own_interval_days,
         baseline.baseline_interval_days,
-        case
-            when intervals.purchase_days >= intervals.min_purchase_days_for_own_cycle
-                then intervals.own_interval_days
-            when intervals.purchase_days >= 1
-                then baseline.baseline_interval_days
-        end as expected_interval_days,
+        intervals.as_of_date,
         cast(intervals.total_revenue as decimal(18, 2)) as total_revenue,
         cast(
             case
                 when intervals.order_count > 0 then intervals.total_revenue / intervals.order_count
             end as decimal(18, 2)
         ) as average_order_value,
-        intervals.as_of_date
+        case
+            when intervals.purchase_days >= intervals.min_purchase_days_for_own_cycle
+                then intervals.own_interval_days
+            when intervals.purchase_days >= 1
+                then baseline.baseline_interval_days
+        end as expected_interval_days
 
     from intervals
     cross join baseline

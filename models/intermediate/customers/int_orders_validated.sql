@@ -26,7 +26,7 @@ validated as (
         orders.updated_at,
         customers.customer_id is not null as has_known_customer,
         (
-            orders.status in ('{{ purchase_statuses() | join("', '") }}')
+            orders.status in ({{ quoted_list(purchase_statuses()) }})
             and orders.amount >= {{ segmentation_setting('min_purchase_amount') }}
         ) as is_purchase
 

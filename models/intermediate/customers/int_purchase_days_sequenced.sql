@@ -68,7 +68,8 @@ final as (
         revenue_on_day,
         purchase_day_number,
         previous_purchase_date,
-        {{ dbt.datediff('previous_purchase_date', 'purchase_date', 'day') }} as days_since_previous_purchase
+        {{ dbt.datediff('previous_purchase_date', 'purchase_date', 'day') }}
+            as days_since_previous_purchase
 
     from sequenced
 

@@ -15,7 +15,6 @@ orders as (
 rejected as (
 
     select
-        coalesce(order_versions.reject_reason, 'unknown_customer') as reject_reason,
         order_versions.order_id,
         order_versions.raw_order_id,
         order_versions.raw_customer_id,
@@ -24,7 +23,8 @@ rejected as (
         order_versions.raw_channel,
         order_versions.raw_amount,
         order_versions.raw_discount_amount,
-        order_versions.raw_updated_at
+        order_versions.raw_updated_at,
+        coalesce(order_versions.reject_reason, 'unknown_customer') as reject_reason
 
     from order_versions
     left join orders

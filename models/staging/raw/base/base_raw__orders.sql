@@ -60,7 +60,7 @@ checked as (
             when updated_at is null and {{ clean_text('raw_updated_at') }} is not null
                 then 'unparseable_updated_at'
             when status is null then 'missing_status'
-            when status not in ('{{ order_statuses() | join("', '") }}') then 'unknown_status'
+            when status not in ({{ quoted_list(order_statuses()) }}) then 'unknown_status'
             when {{ clean_text('raw_amount') }} is null then 'missing_amount'
             when amount is null then 'unparseable_amount'
             when amount < 0 then 'negative_amount'
@@ -117,18 +117,18 @@ final as (
         order_id,
         customer_id,
         ordered_at,
-        cast(ordered_at as date) as order_date,
         status,
         channel,
         amount,
-        case
-            when has_invalid_discount_amount then null
-            else coalesce(parsed_discount_amount, 0)
-        end as discount_amount,
         has_invalid_discount_amount,
         updated_at,
         version_rank,
         row_outcome,
+        cast(ordered_at as date) as order_date,
+        case
+            when has_invalid_discount_amount then null
+            else coalesce(parsed_discount_amount, 0)
+        end as discount_amount,
         case when row_outcome = 'rejected' then row_problem end as reject_reason
 
     from classified
