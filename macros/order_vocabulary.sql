@@ -11,11 +11,6 @@
 {%- endmacro %}
 
 
-{% macro order_channels() -%}
-    {{ return(['online', 'store', 'mobile_app', 'social', 'marketplace', 'phone', 'other', 'unknown']) }}
-{%- endmacro %}
-
-
 {#- Lower-cased, trimmed status with spaces/hyphens as underscores; 'canceled' spelled 'cancelled'.
     Anything not in order_statuses() stays as written, so that staging can reject it by name. -#}
 {% macro normalise_order_status(expression) -%}

@@ -4,6 +4,33 @@
     Every value is validated so that a bad var stops the build with a message naming it.
 -#}
 {% macro segmentation_setting(name) %}
+    {%- set ladder = ['at_risk_multiplier', 'lapsed_multiplier', 'churned_multiplier'] -%}
+    {%- if name == 'as_of_date' -%}
+        {{ return(_segmentation_as_of_date()) }}
+    {%- elif name in ladder -%}
+        {#- each multiplier on its own first, then their order -#}
+        {%- set values = {} -%}
+        {%- for multiplier in ladder -%}
+            {%- do values.update({multiplier: _segmentation_number(multiplier)}) -%}
+        {%- endfor -%}
+        {%- for lower in ladder[:-1] -%}
+            {%- set upper = ladder[loop.index] -%}
+            {%- if values[lower] > values[upper] -%}
+                {{ exceptions.raise_compiler_error(
+                    "var '" ~ lower ~ "' (" ~ values[lower] ~ ") must not exceed var '"
+                    ~ upper ~ "' (" ~ values[upper] ~ ")"
+                ) }}
+            {%- endif -%}
+        {%- endfor -%}
+        {{ return(values[name]) }}
+    {%- else -%}
+        {{ return(_segmentation_number(name)) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- A numeric setting, validated on its own. -#}
+{% macro _segmentation_number(name) %}
     {%- set integer_settings = [
         'new_customer_days',
         'loyal_min_orders',
@@ -16,49 +43,28 @@
         'lapsed_multiplier',
         'churned_multiplier',
     ] -%}
-    {%- if name == 'as_of_date' -%}
-        {{ return(_segmentation_as_of_date()) }}
-    {%- elif name in integer_settings or name in number_settings -%}
-        {%- set value = var(name) -%}
-        {%- if value is string -%}
-            {%- set value = _segmentation_parse_number(name, value) -%}
-        {%- endif -%}
-        {%- if value is not number or value is sameas true or value is sameas false -%}
-            {{ exceptions.raise_compiler_error(
-                "var '" ~ name ~ "' must be a number, got: " ~ value
-            ) }}
-        {%- endif -%}
-        {%- if name in integer_settings and value != (value | int) -%}
-            {{ exceptions.raise_compiler_error(
-                "var '" ~ name ~ "' must be a whole number, got: " ~ value
-            ) }}
-        {%- endif -%}
-        {%- if value < 0 -%}
-            {{ exceptions.raise_compiler_error(
-                "var '" ~ name ~ "' must not be negative, got: " ~ value
-            ) }}
-        {%- endif -%}
-        {%- if name in ['loyal_min_orders', 'min_purchase_days_for_own_cycle'] and value < 2 -%}
-            {{ exceptions.raise_compiler_error(
-                "var '" ~ name ~ "' must be at least 2, got: " ~ value
-            ) }}
-        {%- endif -%}
-        {%- if name.endswith('_multiplier') -%}
-            {%- set ladder = ['at_risk_multiplier', 'lapsed_multiplier', 'churned_multiplier'] -%}
-            {%- for lower in ladder[:-1] -%}
-                {%- set upper = ladder[loop.index] -%}
-                {%- if (var(lower) | float) > (var(upper) | float) -%}
-                    {{ exceptions.raise_compiler_error(
-                        "var '" ~ lower ~ "' (" ~ var(lower) ~ ") must not exceed var '"
-                        ~ upper ~ "' (" ~ var(upper) ~ ")"
-                    ) }}
-                {%- endif -%}
-            {%- endfor -%}
-        {%- endif -%}
-        {{ return(value | int if name in integer_settings else value) }}
-    {%- else -%}
+    {%- if name not in integer_settings and name not in number_settings -%}
         {{ exceptions.raise_compiler_error("unknown segmentation setting: " ~ name) }}
     {%- endif -%}
+    {%- set value = var(name) -%}
+    {%- if value is string -%}
+        {%- set value = _segmentation_parse_number(name, value) -%}
+    {%- endif -%}
+    {%- if value is not number or value is sameas true or value is sameas false -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a number, got: " ~ value) }}
+    {%- endif -%}
+    {%- if name in integer_settings and value != (value | int) -%}
+        {{ exceptions.raise_compiler_error(
+            "var '" ~ name ~ "' must be a whole number, got: " ~ value
+        ) }}
+    {%- endif -%}
+    {%- if value < 0 -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must not be negative, got: " ~ value) }}
+    {%- endif -%}
+    {%- if name == 'min_purchase_days_for_own_cycle' and value < 2 -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be at least 2, got: " ~ value) }}
+    {%- endif -%}
+    {{ return(value | int if name in integer_settings else value) }}
 {% endmacro %}
 
 
