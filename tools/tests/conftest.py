@@ -1,0 +1,108 @@
+"""Shared fixtures: freshly generated raw data and dbt builds of it in temporary folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tools.generate_raw_data import generate, write
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).parent / "dbt")
+SAMPLE_END_DATE = date(2025, 3, 31)
+
+
+@dataclass(frozen=True)
+class Build:
+    """A dbt build of one raw folder into its own DuckDB file."""
+
+    raw_dir: Path
+    database: Path
+    vars: dict[str, Any]
+    result: subprocess.CompletedProcess[str]
+
+    def query(self, sql: str) -> pd.DataFrame:
+        with duckdb.connect(str(self.database), read_only=True) as connection:
+            return connection.sql(sql).df()
+
+    def raw(self, table: str) -> pd.DataFrame:
+        return pd.read_csv(self.raw_dir / f"{table}.csv", dtype=str, keep_default_na=False)
+
+
+def run_dbt(
+    args: list[str], database: Path, work_dir: Path, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run dbt in the project with its own DuckDB file, target and log folders."""
+    env = {
+        **os.environ,
+        "DBT_DUCKDB_PATH": str(database),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "SEGMENTS_DUCKDB_TEMP_DIRECTORY": str(work_dir / "duckdb_tmp"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    command = [
+        DBT,
+        *args,
+        "--no-use-colors",
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    result = subprocess.run(
+        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} failed:\n{result.stdout[-6000:]}")
+    return result
+
+
+def build(work_dir: Path, raw_dir: Path, **dbt_vars: Any) -> Build:
+    work_dir.mkdir(parents=True, exist_ok=True)
+    database = work_dir / "segments.duckdb"
+    all_vars = {"raw_dir": str(raw_dir), **dbt_vars}
+    result = run_dbt(["build", "--vars", json.dumps(all_vars)], database, work_dir)
+    return Build(raw_dir=raw_dir, database=database, vars=all_vars, result=result)
+
+
+@pytest.fixture(scope="session")
+def raw_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A fresh raw data set, different from the bundled sample."""
+    return generate(customers=2000, seed=7, end_date=SAMPLE_END_DATE, years=3)
+
+
+@pytest.fixture(scope="session")
+def raw_dir(
+    tmp_path_factory: pytest.TempPathFactory, raw_tables: tuple[pd.DataFrame, pd.DataFrame]
+) -> Path:
+    """The fresh data set as CSV files."""
+    folder = tmp_path_factory.mktemp("raw_csv")
+    write(*raw_tables, folder, "csv")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def raw_parquet_dir(
+    tmp_path_factory: pytest.TempPathFactory, raw_tables: tuple[pd.DataFrame, pd.DataFrame]
+) -> Path:
+    """The same data set as Parquet files."""
+    folder = tmp_path_factory.mktemp("raw_parquet")
+    write(*raw_tables, folder, "parquet")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def default_build(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> Iterator[Build]:
+    """The project built on the fresh data with every default (as-of = latest purchase)."""
+    yield build(tmp_path_factory.mktemp("build_default"), raw_dir)

@@ -1,0 +1,100 @@
+"""The rule tests can fail, and bad settings stop the build with a message naming the var."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tools.tests.conftest import Build, run_dbt
+
+
+def _corrupt_and_test(default_build: Build, tmp_path: Path, update_sql: str) -> tuple[int, str]:
+    database = tmp_path / "corrupted.duckdb"
+    shutil.copy(default_build.database, database)
+    with duckdb.connect(str(database)) as connection:
+        changed = connection.execute(update_sql).fetchone()
+        assert changed is not None and changed[0] == 1, "the corruption must touch one row"
+    result = run_dbt(
+        [
+            "test",
+            "--select",
+            "customer_segments,test_type:data",
+            "--vars",
+            json.dumps(default_build.vars),
+        ],
+        database,
+        tmp_path,
+        check=False,
+    )
+    return result.returncode, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("update_sql", "failing_test"),
+    [
+        (  # a churned customer relabelled loyal breaks the churned rung
+            "update marts.customer_segments set lifecycle_segment = 'loyal' where customer_id = "
+            "(select min(customer_id) from marts.customer_segments "
+            "where lifecycle_segment = 'churned')",
+            "lifecycle_rule_churned",
+        ),
+        (  # a lapsed customer whose recency is pulled back to 2x breaks the lapsed rung
+            "update marts.customer_segments "
+            "set days_since_last_order = floor(2 * expected_interval_days) where customer_id = "
+            "(select min(customer_id) from marts.customer_segments "
+            "where lifecycle_segment = 'lapsed')",
+            "lifecycle_rule_lapsed",
+        ),
+        (  # a repeat buyer relabelled active breaks the active rung
+            "update marts.customer_segments set lifecycle_segment = 'active' where customer_id = "
+            "(select min(customer_id) from marts.customer_segments "
+            "where lifecycle_segment = 'repeat')",
+            "lifecycle_rule_active",
+        ),
+    ],
+)
+def test_rule_tests_fail_on_a_broken_row(
+    default_build: Build, tmp_path: Path, update_sql: str, failing_test: str
+) -> None:
+    code, output = _corrupt_and_test(default_build, tmp_path, update_sql)
+    assert code != 0
+    assert f"FAIL 1 {failing_test}" in output.replace("\x1b[31m", "").replace("\x1b[0m", "")
+
+
+def test_rule_tests_pass_on_the_built_data(default_build: Build, tmp_path: Path) -> None:
+    code, output = _corrupt_and_test(
+        default_build,
+        tmp_path,
+        "update marts.customer_segments set as_of_date = as_of_date where customer_id = "
+        "(select min(customer_id) from marts.customer_segments)",
+    )
+    assert code == 0, output[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("dbt_vars", "message"),
+    [
+        ({"as_of_date": "2024-02-30"}, "var 'as_of_date' must be a date written YYYY-MM-DD"),
+        ({"as_of_date": "yesterday"}, "var 'as_of_date' must be a date written YYYY-MM-DD"),
+        ({"churned_multiplier": -1}, "var 'churned_multiplier' must not be negative"),
+        ({"new_customer_days": "thirty"}, "var 'new_customer_days' must be a number"),
+        ({"loyal_min_tenure_days": 180.5}, "var 'loyal_min_tenure_days' must be a whole number"),
+        ({"lapsed_multiplier": 5}, "var 'lapsed_multiplier' (5) must not exceed var"),
+        ({"min_purchase_days_for_own_cycle": 1}, "var 'min_purchase_days_for_own_cycle' must be"),
+    ],
+)
+def test_bad_vars_stop_the_build_naming_the_var(
+    tmp_path: Path, dbt_vars: dict[str, object], message: str
+) -> None:
+    result = run_dbt(
+        ["compile", "--select", "int_settings_resolved", "--vars", json.dumps(dbt_vars)],
+        tmp_path / "unused.duckdb",
+        tmp_path,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stdout, result.stdout[-3000:]

@@ -1,0 +1,183 @@
+"""The dbt marts agree, row for row, with the independent pandas implementation and lifetimes."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from lifetimes.utils import summary_data_from_transaction_data
+
+from tools.reference_segments import Settings, reference_accounting, reference_segments
+from tools.tests.conftest import Build, build
+
+LIFECYCLE_SEGMENTS = {
+    "prospect",
+    "new",
+    "churned",
+    "lapsed",
+    "at_risk",
+    "loyal",
+    "repeat",
+    "active",
+}
+EXACT_COLUMNS = [
+    "lifecycle_segment",
+    "order_count",
+    "purchase_days",
+    "first_order_date",
+    "last_order_date",
+    "days_since_first_order",
+    "days_since_last_order",
+    "as_of_date",
+]
+FLOAT_COLUMNS = ["own_interval_days", "baseline_interval_days", "expected_interval_days"]
+
+
+def _normalise(value: object) -> object:
+    """One representation per value, so SQL and pandas results compare exactly."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        return _normalise(value.item())
+    return value
+
+
+def _assert_same_segments(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
+    actual = actual.set_index("customer_id").sort_index()
+    expected = expected.set_index("customer_id").sort_index()
+    assert list(actual.index) == list(expected.index), "different customers"
+    mismatches: list[str] = []
+    for customer_id in expected.index:
+        mine, theirs = actual.loc[customer_id], expected.loc[customer_id]
+        for column in EXACT_COLUMNS:
+            if _normalise(mine[column]) != _normalise(theirs[column]):
+                mismatches.append(f"{customer_id}.{column}: {mine[column]!r} != {theirs[column]!r}")
+        for column in FLOAT_COLUMNS:
+            left, right = _normalise(mine[column]), _normalise(theirs[column])
+            if (left is None) != (right is None) or (
+                left is not None and not math.isclose(left, right, rel_tol=1e-12)
+            ):
+                mismatches.append(f"{customer_id}.{column}: {left!r} != {right!r}")
+        if Decimal(str(mine["total_revenue"])) != theirs["total_revenue"]:
+            mismatches.append(
+                f"{customer_id}.total_revenue: {mine['total_revenue']} != {theirs['total_revenue']}"
+            )
+    assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
+
+
+def _reference(result: Build, settings: Settings) -> pd.DataFrame:
+    return reference_segments(result.raw("raw_customers"), result.raw("raw_orders"), settings)
+
+
+def test_every_lifecycle_segment_is_present(default_build: Build) -> None:
+    segments = set(
+        default_build.query("select lifecycle_segment from marts.customer_segments")[
+            "lifecycle_segment"
+        ]
+    )
+    assert segments == LIFECYCLE_SEGMENTS
+
+
+def test_segments_match_reference(default_build: Build) -> None:
+    actual = default_build.query("select * from marts.customer_segments")
+    _assert_same_segments(actual, _reference(default_build, Settings()))
+
+
+def test_row_accounting_matches_reference(default_build: Build) -> None:
+    expected = reference_accounting(
+        default_build.raw("raw_customers"), default_build.raw("raw_orders")
+    )
+    actual = default_build.query("select * from marts.raw_row_accounting")
+    for row in actual.itertuples():
+        counts = expected[str(row.raw_table)]
+        assert (row.kept_rows, row.rejected_rows, row.superseded_rows) == (
+            counts["kept"],
+            counts["rejected"],
+            counts["superseded"],
+        ), row.raw_table
+        assert row.raw_rows == len(default_build.raw(str(row.raw_table)))
+    rejected = default_build.query(
+        "select count(*) as n from marts.rejected_orders where reject_reason = 'unknown_customer'"
+    )
+    assert rejected["n"].iloc[0] > 0, "the generated data has orders of unknown customers"
+
+
+def test_past_as_of_date_and_other_thresholds_match_reference(
+    tmp_path_factory: pytest.TempPathFactory, raw_parquet_dir: Path
+) -> None:
+    """A past as-of date and moved thresholds, read from Parquet files this time."""
+    overrides = {
+        "as_of_date": "2024-11-15",
+        "new_customer_days": 45,
+        "at_risk_multiplier": 1.5,
+        "lapsed_multiplier": 3,
+        "churned_multiplier": 5,
+        "loyal_min_orders": 5,
+        "loyal_min_tenure_days": 365,
+        "min_purchase_days_for_own_cycle": 4,
+    }
+    result = build(tmp_path_factory.mktemp("build_past"), raw_parquet_dir, **overrides)
+    actual = result.query("select * from marts.customer_segments")
+    settings = Settings(
+        as_of_date=date(2024, 11, 15),
+        new_customer_days=45,
+        at_risk_multiplier=1.5,
+        lapsed_multiplier=3,
+        churned_multiplier=5,
+        loyal_min_orders=5,
+        loyal_min_tenure_days=365,
+        min_purchase_days_for_own_cycle=4,
+    )
+    assert set(actual["as_of_date"].astype(str)) == {"2024-11-15"}
+    customers, orders = (
+        duckdb.sql(f"select * from read_parquet('{raw_parquet_dir / name}.parquet')").df()
+        for name in ("raw_customers", "raw_orders")
+    )
+    _assert_same_segments(actual, reference_segments(customers, orders, settings))
+
+
+def test_frequency_recency_tenure_match_lifetimes(default_build: Build) -> None:
+    """lifetimes' daily summary of the same purchases gives the same frequency, recency and T."""
+    purchases = default_build.query(
+        """
+        select orders.customer_id, orders.order_date, orders.amount
+        from intermediate.int_orders_validated as orders
+        cross join intermediate.int_settings_resolved as settings
+        where orders.is_purchase and orders.has_known_customer
+            and orders.order_date <= settings.as_of_date
+        """
+    )
+    as_of = default_build.query("select as_of_date from intermediate.int_settings_resolved")
+    summary = summary_data_from_transaction_data(
+        purchases.assign(order_date=pd.to_datetime(purchases["order_date"])),
+        customer_id_col="customer_id",
+        datetime_col="order_date",
+        observation_period_end=pd.Timestamp(as_of["as_of_date"].iloc[0]),
+        freq="D",
+    )
+    mine = default_build.query(
+        """
+        select
+            customer_id,
+            purchase_days - 1 as my_frequency,
+            days_since_first_order - days_since_last_order as my_recency,
+            days_since_first_order as my_tenure
+        from marts.customer_segments
+        where purchase_days > 0
+        """
+    ).set_index("customer_id")
+    assert len(mine) > 0
+    assert sorted(summary.index) == sorted(mine.index)
+    joined = mine.join(summary)
+    assert (joined["my_frequency"] == joined["frequency"].astype(int)).all()
+    assert (joined["my_recency"] == joined["recency"].astype(int)).all()
+    assert (joined["my_tenure"] == joined["T"].astype(int)).all()
