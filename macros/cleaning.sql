@@ -1,8 +1,18 @@
 {#- Text cleaning shared by the staging models. -#}
 
+{#- Text without leading/trailing white space (spaces, tabs, line breaks); empty becomes null. -#}
+{% macro trim_text(expression) -%}
+    {{ return(adapter.dispatch('trim_text', 'segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__trim_text(expression) -%}
+    nullif(trim(cast({{ expression }} as {{ dbt.type_string() }}), ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '')
+{%- endmacro %}
+
+
 {#- Trimmed text with inner runs of white space folded to one space; empty becomes null. -#}
 {% macro clean_text(expression) -%}
-    nullif(trim(regexp_replace(cast({{ expression }} as {{ dbt.type_string() }}), '\s+', ' ', 'g')), '')
+    {{ trim_text("regexp_replace(cast(" ~ expression ~ " as " ~ dbt.type_string() ~ "), '\\s+', ' ', 'g')") }}
 {%- endmacro %}
 
 
@@ -34,43 +44,38 @@
 
 
 {#-
-    A text timestamp as a UTC timestamp, or null when it is not one of the accepted forms:
-    'YYYY-MM-DD', 'YYYY-MM-DD HH:MM:SS' or ISO 8601 'YYYY-MM-DDTHH:MM:SS',
-    with optional fractional seconds and an optional 'Z' or +HH:MM offset.
-    Text without an offset is taken as UTC. Impossible dates (2024-02-30) give null.
+    A trimmed text timestamp (see trim_text) as a UTC timestamp, or null when it is not one of
+    'YYYY-MM-DD', or 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' with a space or 'T', optionally followed by
+    'Z' or an offset (+HH, +HHMM, +HH:MM; converted to UTC). Text without an offset is UTC.
+    Impossible dates and times (2024-02-30, 24:00) give null.
 -#}
-{% macro parse_utc_timestamp(expression) -%}
-    {{ return(adapter.dispatch('parse_utc_timestamp', 'segmentation')(expression)) }}
+{% macro parse_utc_timestamp(text) -%}
+    {{ return(adapter.dispatch('parse_utc_timestamp', 'segmentation')(text)) }}
 {%- endmacro %}
 
-{% macro default__parse_utc_timestamp(expression) -%}
+{% macro default__parse_utc_timestamp(text) -%}
+    {%- set date_time = '\d{4}-\d{2}-\d{2}[ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?' -%}
     case
-        when regexp_full_match({{ clean_text(expression) }}, '\d{4}-\d{2}-\d{2}')
-            then cast(try_cast({{ clean_text(expression) }} as date) as timestamp)
-        when regexp_full_match(
-            {{ clean_text(expression) }},
-            '\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?'
-        )
-            then try_cast({{ clean_text(expression) }} || '+00:00' as timestamptz) at time zone 'UTC'
-        when regexp_full_match(
-            {{ clean_text(expression) }},
-            '\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)'
-        )
-            then try_cast({{ clean_text(expression) }} as timestamptz) at time zone 'UTC'
+        when regexp_full_match({{ text }}, '{{ date_time }}Z?')
+            then try_cast({{ text }} as timestamp)
+        when regexp_full_match({{ text }}, '\d{4}-\d{2}-\d{2}')
+            then cast(try_cast({{ text }} as date) as timestamp)
+        when regexp_full_match({{ text }}, '{{ date_time }}[+-]([01]\d|2[0-3])(:?[0-5]\d)?')
+            then try_cast({{ text }} as timestamptz) at time zone 'UTC'
     end
 {%- endmacro %}
 
 
-{#- A text 'YYYY-MM-DD' date, or null when it is not a real date in that form. -#}
-{% macro parse_date(expression) -%}
+{#- A trimmed text 'YYYY-MM-DD' date, or null when it is not a real date in that form. -#}
+{% macro parse_date(text) -%}
     case
-        when regexp_full_match({{ clean_text(expression) }}, '\d{4}-\d{2}-\d{2}')
-            then try_cast({{ clean_text(expression) }} as date)
+        when regexp_full_match({{ text }}, '\d{4}-\d{2}-\d{2}')
+            then try_cast({{ text }} as date)
     end
 {%- endmacro %}
 
 
-{#- A text number as a decimal, or null when it is not a plain number. -#}
+{#- A plain text number ('12', '-3.50', '.5', white space anywhere ignored) as a decimal, else null. -#}
 {% macro parse_decimal(expression, precision=18, scale=4) -%}
     case
         when regexp_full_match({{ clean_token(expression) }}, '[+-]?(\d+(\.\d*)?|\.\d+)')

@@ -11,11 +11,12 @@
 {%- endmacro %}
 
 
-{#- Lower-cased, trimmed status with spaces/hyphens as underscores; 'canceled' spelled 'cancelled'.
-    Anything not in order_statuses() stays as written, so that staging can reject it by name. -#}
+{#- Lower-cased, trimmed status with runs of white space/hyphens as one underscore; 'canceled'
+    spelled 'cancelled'. Anything not in order_statuses() stays as written, so that staging can
+    reject it by name. -#}
 {% macro normalise_order_status(expression) -%}
     {%- set folded -%}
-        regexp_replace(lower({{ clean_text(expression) }}), '[ -]+', '_', 'g')
+        regexp_replace(lower({{ trim_text(expression) }}), '[\s-]+', '_', 'g')
     {%- endset -%}
     case {{ folded }}
         when 'canceled' then 'cancelled'
@@ -27,7 +28,7 @@
 {#- One of order_channels(): known spellings folded, empty as 'unknown', anything else as 'other'. -#}
 {% macro normalise_channel(expression) -%}
     {%- set folded -%}
-        regexp_replace(lower({{ clean_text(expression) }}), '[ -]+', '_', 'g')
+        regexp_replace(lower({{ trim_text(expression) }}), '[\s-]+', '_', 'g')
     {%- endset -%}
     case
         when {{ folded }} is null then 'unknown'

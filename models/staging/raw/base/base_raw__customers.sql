@@ -31,31 +31,37 @@ raw_rows as (
 
 ),
 
-cleaned as (
+trimmed as (
 
     select
         *,
         {{ clean_text('raw_customer_id') }} as customer_id,
+        {{ trim_text('raw_signed_up_at') }} as signed_up_at_text,
+        {{ trim_text('raw_birth_date') }} as birth_date_text,
+        {{ trim_text('raw_updated_at') }} as updated_at_text
+
+    from raw_rows
+
+),
+
+cleaned as (
+
+    select
+        *,
         {{ title_case('raw_first_name') }} as first_name,
         {{ title_case('raw_last_name') }} as last_name,
         {{ clean_token('raw_email') }} as email,
         nullif(regexp_replace(coalesce(raw_phone, ''), '[^0-9+]', '', 'g'), '') as phone,
-        {{ parse_utc_timestamp('raw_signed_up_at') }} as signed_up_at,
+        {{ parse_utc_timestamp('signed_up_at_text') }} as signed_up_at,
         upper({{ clean_token('raw_country_code') }}) as country_code,
         {{ title_case('raw_city') }} as city,
-        {{ parse_date('raw_birth_date') }} as birth_date,
+        {{ parse_date('birth_date_text') }} as birth_date,
         {{ normalise_gender('raw_gender') }} as gender,
         {{ clean_text('raw_company_name') }} as company_name,
         {{ clean_text('raw_referred_by_customer_id') }} as referred_by_customer_id,
-        {{ parse_utc_timestamp('raw_updated_at') }} as updated_at,
-        md5(concat_ws(
-            '|',
-            raw_customer_id, raw_first_name, raw_last_name, raw_email, raw_phone,
-            raw_signed_up_at, raw_country_code, raw_city, raw_birth_date, raw_gender,
-            raw_company_name, raw_referred_by_customer_id, raw_updated_at
-        )) as raw_row_fingerprint
+        {{ parse_utc_timestamp('updated_at_text') }} as updated_at
 
-    from raw_rows
+    from trimmed
 
 ),
 
@@ -65,16 +71,11 @@ checked as (
         *,
         case
             when customer_id is null then 'missing_customer_id'
-            when signed_up_at is null and {{ clean_text('raw_signed_up_at') }} is not null
-                then 'unparseable_signed_up_at'
-            when updated_at is null and {{ clean_text('raw_updated_at') }} is not null
-                then 'unparseable_updated_at'
+            when signed_up_at is null and signed_up_at_text is not null then 'unparseable_signed_up_at'
+            when updated_at is null and updated_at_text is not null then 'unparseable_updated_at'
         end as row_problem,
-        coalesce(birth_date is null and {{ clean_text('raw_birth_date') }} is not null, false)
-            as has_invalid_birth_date,
-        coalesce(
-            regexp_full_match(email, '[^@\s]+@[^@\s]+\.[a-z]{2,}'), false
-        ) as has_valid_email
+        coalesce(birth_date is null and birth_date_text is not null, false) as has_invalid_birth_date,
+        coalesce(regexp_full_match(email, '[^@\s]+@[^@\s]+\.[a-z]{2,}'), false) as has_valid_email
 
     from cleaned
 
@@ -86,7 +87,12 @@ versioned as (
         *,
         row_number() over (
             partition by customer_id
-            order by updated_at desc nulls last, raw_row_fingerprint asc
+            order by
+                updated_at desc nulls last,
+                {#- exact ties: decided by the raw text, the same way on every run -#}
+                raw_signed_up_at, raw_email, raw_first_name, raw_last_name, raw_phone, raw_city,
+                raw_country_code, raw_birth_date, raw_gender, raw_company_name,
+                raw_referred_by_customer_id, raw_updated_at, raw_customer_id
         ) as version_rank
 
     from checked

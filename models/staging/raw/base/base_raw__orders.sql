@@ -26,25 +26,33 @@ raw_rows as (
 
 ),
 
-cleaned as (
+trimmed as (
 
     select
         *,
         {{ clean_text('raw_order_id') }} as order_id,
         {{ clean_text('raw_customer_id') }} as customer_id,
-        {{ parse_utc_timestamp('raw_ordered_at') }} as ordered_at,
-        {{ normalise_order_status('raw_status') }} as status,
-        {{ normalise_channel('raw_channel') }} as channel,
-        {{ parse_decimal('raw_amount') }} as amount,
-        {{ parse_decimal('raw_discount_amount') }} as parsed_discount_amount,
-        {{ parse_utc_timestamp('raw_updated_at') }} as updated_at,
-        md5(concat_ws(
-            '|',
-            raw_order_id, raw_customer_id, raw_ordered_at, raw_status, raw_channel,
-            raw_amount, raw_discount_amount, raw_updated_at
-        )) as raw_row_fingerprint
+        {{ trim_text('raw_ordered_at') }} as ordered_at_text,
+        {{ trim_text('raw_updated_at') }} as updated_at_text,
+        {{ trim_text('raw_amount') }} as amount_text,
+        {{ trim_text('raw_discount_amount') }} as discount_amount_text
 
     from raw_rows
+
+),
+
+cleaned as (
+
+    select
+        *,
+        {{ parse_utc_timestamp('ordered_at_text') }} as ordered_at,
+        {{ normalise_order_status('raw_status') }} as status,
+        {{ normalise_channel('raw_channel') }} as channel,
+        {{ parse_decimal('amount_text') }} as amount,
+        {{ parse_decimal('discount_amount_text') }} as parsed_discount_amount,
+        {{ parse_utc_timestamp('updated_at_text') }} as updated_at
+
+    from trimmed
 
 ),
 
@@ -55,18 +63,17 @@ checked as (
         case
             when order_id is null then 'missing_order_id'
             when customer_id is null then 'missing_customer_id'
-            when {{ clean_text('raw_ordered_at') }} is null then 'missing_ordered_at'
+            when ordered_at_text is null then 'missing_ordered_at'
             when ordered_at is null then 'unparseable_ordered_at'
-            when updated_at is null and {{ clean_text('raw_updated_at') }} is not null
-                then 'unparseable_updated_at'
+            when updated_at is null and updated_at_text is not null then 'unparseable_updated_at'
             when status is null then 'missing_status'
             when status not in ({{ quoted_list(order_statuses()) }}) then 'unknown_status'
-            when {{ clean_text('raw_amount') }} is null then 'missing_amount'
+            when amount_text is null then 'missing_amount'
             when amount is null then 'unparseable_amount'
             when amount < 0 then 'negative_amount'
         end as row_problem,
         coalesce(
-            {{ clean_text('raw_discount_amount') }} is not null
+            discount_amount_text is not null
             and (parsed_discount_amount is null or parsed_discount_amount < 0),
             false
         ) as has_invalid_discount_amount
@@ -81,7 +88,11 @@ versioned as (
         *,
         row_number() over (
             partition by order_id
-            order by updated_at desc nulls last, raw_row_fingerprint asc
+            order by
+                updated_at desc nulls last,
+                {#- exact ties: decided by the raw text, the same way on every run -#}
+                raw_ordered_at, raw_status, raw_amount, raw_channel, raw_customer_id,
+                raw_discount_amount, raw_updated_at, raw_order_id
         ) as version_rank
 
     from checked
