@@ -11,7 +11,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT := $(BIN)/dbt
 
-.PHONY: help setup run test lint build-test docs-check pytest clean
+.PHONY: help setup run test lint build-test docs-check pytest benchmark clean
 
 help:
 	@echo "make run    set up the environment and build the marts on the bundled sample"
@@ -49,6 +49,10 @@ pytest: setup
 	$(BIN)/python -m pytest tools/tests
 
 test: lint build-test docs-check pytest
+
+# Not part of the test command: generates 100k/1M/10M-order data sets and times the build.
+benchmark: setup
+	$(BIN)/python -m tools.benchmark $(if $(SIZES),--sizes $(SIZES)) $(if $(RUNS),--runs $(RUNS))
 
 clean:
 	rm -rf $(VENV) target logs data dbt_packages

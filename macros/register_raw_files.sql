@@ -1,9 +1,10 @@
 {#-
     With `--vars '{raw_dir: /path/to/folder}'`, points the `raw` source tables at files in that
-    folder instead of the bundled seeds: for each of raw_customers and raw_orders it takes
-    `<name>.parquet` if present, else `<name>.csv` (or `<name>.csv.gz`), and (re)creates the view
-    raw.<name> over it with every column read as text. Runs as an on-run-start hook; a missing
-    file stops the run with a message naming it. Without raw_dir it does nothing.
+    folder instead of the bundled seeds: for each of raw_customers and raw_orders it takes the
+    Parquet files `<name>*.parquet` if there are any, else `<name>*.csv` (or `<name>*.csv.gz`), so
+    a daily delta can be added as another file (raw_orders_2026-07-01.parquet), and (re)creates
+    the view raw.<name> over them with every column read as text. Runs as an on-run-start hook;
+    missing files stop the run with a message naming them. Without raw_dir it does nothing.
 -#}
 {% macro register_raw_files() %}
     {{ return(adapter.dispatch('register_raw_files', 'segmentation')()) }}
@@ -27,9 +28,15 @@
     {%- for table in ['raw_customers', 'raw_orders'] -%}
         {%- set found_reader = namespace(sql=none) -%}
         {%- set candidates = [
-            (folder ~ '/' ~ table ~ '.parquet', "read_parquet('{}')"),
-            (folder ~ '/' ~ table ~ '.csv', "read_csv('{}', header = true, all_varchar = true)"),
-            (folder ~ '/' ~ table ~ '.csv.gz', "read_csv('{}', header = true, all_varchar = true)"),
+            (folder ~ '/' ~ table ~ '*.parquet', "read_parquet('{}', union_by_name = true)"),
+            (
+                folder ~ '/' ~ table ~ '*.csv',
+                "read_csv('{}', header = true, all_varchar = true, union_by_name = true)",
+            ),
+            (
+                folder ~ '/' ~ table ~ '*.csv.gz',
+                "read_csv('{}', header = true, all_varchar = true, union_by_name = true)",
+            ),
         ] -%}
         {%- for path, template in candidates -%}
             {%- if found_reader.sql is none -%}
@@ -41,8 +48,8 @@
         {%- endfor -%}
         {%- if found_reader.sql is none -%}
             {{ exceptions.raise_compiler_error(
-                "raw_dir '" ~ folder ~ "' has no " ~ table ~ ".parquet, " ~ table ~ ".csv or "
-                ~ table ~ ".csv.gz"
+                "raw_dir '" ~ folder ~ "' has no " ~ table ~ "*.parquet, " ~ table ~ "*.csv or "
+                ~ table ~ "*.csv.gz"
             ) }}
         {%- endif -%}
         {%- set existing = run_query(

@@ -1,0 +1,323 @@
+"""Benchmark: full dbt build against a hand-written query and lifetimes, at several sizes.
+
+For each size (orders; customers = orders / 10) it generates Parquet raw data once (cached under
+the work folder), then measures, each `--runs` times, reporting the median and the peak RSS:
+
+1. `dbt build` (every model and test) reading the Parquet files through `raw_dir`, into a new
+   DuckDB file;
+2. the hand-written single DuckDB query `benchmark/floor_query.sql` computing the same lifecycle
+   labels from the same files (and how many of its labels agree with the build's);
+3. lifetimes' `summary_data_from_transaction_data` (freq 'D') on the same purchases (the summary
+   call alone is timed; loading the purchases is not);
+4. `dbt build` again after one more day of orders is added as a new file (incremental run);
+and once, the fixed overhead: `dbt parse` and a build of the bundled sample.
+Results go to a Markdown table (default `benchmark/results.md`) and to standard output.
+
+Usage: python -m tools.benchmark [--sizes 100000,1000000,10000000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+END_DATE = date(2026, 6, 30)
+YEARS = 4
+
+
+@dataclass
+class Measure:
+    """Wall-clock seconds and peak resident memory (MiB) of repeated runs."""
+
+    seconds: list[float] = field(default_factory=list)
+    peak_mib: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def peak(self) -> float:
+        return max(self.peak_mib) if self.peak_mib else float("nan")
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Run `command` under /usr/bin/env time-like accounting: returns seconds, peak MiB, output."""
+    wrapper = [
+        sys.executable,
+        "-c",
+        "import json, os, resource, subprocess, sys, time;"
+        "t = time.perf_counter();"
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,"
+        " text=True);"
+        "s = time.perf_counter() - t;"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+        "sys.stdout.write(r.stdout);"
+        "sys.stdout.write('\\n@@' + json.dumps([s, u]) + '\\n');"
+        "sys.exit(r.returncode)",
+        *command,
+    ]
+    result = subprocess.run(
+        wrapper,
+        cwd=PROJECT_DIR,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    body, _, tail = result.stdout.rpartition("\n@@")
+    if result.returncode != 0 or not tail:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout[-4000:]}{result.stderr}")
+    seconds, max_rss_kib = json.loads(tail)
+    return float(seconds), float(max_rss_kib) / 1024, body
+
+
+def dbt_env(database: Path, work: Path) -> dict[str, str]:
+    return {
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_DUCKDB_PATH": str(database),
+        "SEGMENTS_DUCKDB_TEMP_DIRECTORY": str(work / "duckdb_tmp"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def dbt(args: list[str], database: Path, work: Path) -> tuple[float, float, str]:
+    command = [
+        str(BIN / "dbt"),
+        *args,
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
+    return timed(command, dbt_env(database, work))
+
+
+def prepare_data(orders: int, work: Path) -> Path:
+    raw_dir = work / f"raw_{orders}"
+    if not (raw_dir / "raw_orders.parquet").exists():
+        timed(
+            [
+                sys.executable,
+                "-m",
+                "tools.generate_raw_data",
+                "--out",
+                str(raw_dir),
+                "--customers",
+                str(max(orders // 10, 100)),
+                "--orders",
+                str(orders),
+                "--end-date",
+                END_DATE.isoformat(),
+                "--years",
+                str(YEARS),
+                "--format",
+                "parquet",
+            ]
+        )
+    return raw_dir
+
+
+def add_one_day(raw_dir: Path, target: Path) -> Path:
+    """Copy raw_dir to target and add a file with one more day of orders (the daily delta)."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(raw_dir, target)
+    next_day = END_DATE + timedelta(days=1)
+    share_percent = 100 / (YEARS * 365)  # about one day's worth of the history
+    delta = target / f"raw_orders_{next_day.isoformat()}.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"""
+            copy (
+                select
+                    'N' || trim(order_id) as order_id,
+                    customer_id,
+                    '{next_day.isoformat()} 12:00:00' as ordered_at,
+                    status, channel, amount, discount_amount,
+                    '{next_day.isoformat()} 23:59:59' as updated_at
+                from read_parquet('{raw_dir}/raw_orders.parquet')
+                using sample {share_percent:.6f} percent (bernoulli, 7)
+            ) to '{delta}' (format parquet)
+            """
+        )
+    return target
+
+
+def floor_labels(raw_dir: Path, output: Path) -> tuple[float, float]:
+    query = (
+        (PROJECT_DIR / "benchmark" / "floor_query.sql")
+        .read_text()
+        .replace("{raw_dir}", str(raw_dir))
+    )
+    script = (
+        "import duckdb, sys\n"
+        "con = duckdb.connect(config={'memory_limit': '4GB', 'threads': 2})\n"
+        f"con.sql({query!r}).write_parquet({str(output)!r})\n"
+    )
+    seconds, peak, _ = timed([sys.executable, "-c", script])
+    return seconds, peak
+
+
+def lifetimes_summary(database: Path) -> tuple[float, float]:
+    """Time lifetimes' summary on the build's purchases; returns (summary seconds, peak MiB)."""
+    script = f"""
+import time, duckdb, pandas as pd
+from lifetimes.utils import summary_data_from_transaction_data
+with duckdb.connect({str(database)!r}, read_only=True) as con:
+    purchases = con.sql('''
+        select orders.customer_id, cast(orders.order_date as timestamp) as order_date, orders.amount
+        from intermediate.int_orders_validated as orders
+        cross join intermediate.int_settings_resolved as settings
+        where orders.is_purchase and orders.has_known_customer
+            and orders.order_date <= settings.as_of_date
+    ''').df()
+    as_of = con.execute('select as_of_date from intermediate.int_settings_resolved').fetchone()[0]
+start = time.perf_counter()
+summary_data_from_transaction_data(purchases, 'customer_id', 'order_date',
+    observation_period_end=pd.Timestamp(as_of), freq='D')
+print('@seconds', time.perf_counter() - start)
+"""
+    _, peak, output = timed([sys.executable, "-c", script])
+    seconds = float(output.rsplit("@seconds", 1)[1].split()[0])
+    return seconds, peak
+
+
+def agreement(database: Path, floor_output: Path) -> str:
+    script = f"""
+import duckdb
+with duckdb.connect({str(database)!r}, read_only=True) as con:
+    row = con.execute('''
+        select count(*), count(*) filter (where s.lifecycle_segment = f.lifecycle_segment)
+        from marts.customer_segments as s
+        full outer join read_parquet({str(floor_output)!r}) as f using (customer_id)
+    ''').fetchone()
+print(f'{{row[1]}}/{{row[0]}}')
+"""
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def benchmark_size(orders: int, runs: int, work: Path) -> dict[str, object]:
+    print(f"== {orders:,} orders", flush=True)
+    raw_dir = prepare_data(orders, work)
+    size_work = work / f"run_{orders}"
+    size_work.mkdir(parents=True, exist_ok=True)
+    database = size_work / "segments.duckdb"
+    build, floor, summary, incremental = Measure(), Measure(), Measure(), Measure()
+    agrees = ""
+    for run in range(runs):
+        database.unlink(missing_ok=True)
+        seconds, peak, _ = dbt(
+            ["build", "--vars", json.dumps({"raw_dir": str(raw_dir)})], database, size_work
+        )
+        build.seconds.append(seconds)
+        build.peak_mib.append(peak)
+        seconds, peak = floor_labels(raw_dir, size_work / "floor_labels.parquet")
+        floor.seconds.append(seconds)
+        floor.peak_mib.append(peak)
+        seconds, peak = lifetimes_summary(database)
+        summary.seconds.append(seconds)
+        summary.peak_mib.append(peak)
+        agrees = agreement(database, size_work / "floor_labels.parquet")
+        delta_dir = add_one_day(raw_dir, size_work / "raw_plus_one_day")
+        seconds, peak, _ = dbt(
+            ["build", "--vars", json.dumps({"raw_dir": str(delta_dir)})], database, size_work
+        )
+        incremental.seconds.append(seconds)
+        incremental.peak_mib.append(peak)
+        print(
+            f"   run {run + 1}: build {build.seconds[-1]:.1f}s, floor {floor.seconds[-1]:.1f}s,"
+            f" lifetimes {summary.seconds[-1]:.1f}s, incremental {incremental.seconds[-1]:.1f}s",
+            flush=True,
+        )
+    return {
+        "orders": orders,
+        "build": build,
+        "floor": floor,
+        "lifetimes": summary,
+        "incremental": incremental,
+        "agreement": agrees,
+    }
+
+
+def fixed_overhead(work: Path) -> tuple[float, float]:
+    overhead_work = work / "overhead"
+    overhead_work.mkdir(parents=True, exist_ok=True)
+    database = overhead_work / "sample.duckdb"
+    database.unlink(missing_ok=True)
+    parse_seconds, _, _ = dbt(["parse", "--no-partial-parse"], database, overhead_work)
+    build_seconds, _, _ = dbt(["build"], database, overhead_work)
+    return parse_seconds, build_seconds
+
+
+def report(results: list[dict[str, object]], overhead: tuple[float, float], runs: int) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+        f"Python {platform.python_version()}; {runs} runs each, medians; peak = max RSS.",
+        "",
+        "| orders | full build | hand-written query | build / query | lifetimes summary |"
+        " lifetimes / build | incremental (+1 day) | incremental / build | build peak |"
+        " labels agree |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        build = result["build"]
+        floor = result["floor"]
+        summary = result["lifetimes"]
+        incremental = result["incremental"]
+        assert isinstance(build, Measure) and isinstance(floor, Measure)
+        assert isinstance(summary, Measure) and isinstance(incremental, Measure)
+        lines.append(
+            f"| {result['orders']:,} | {build.median:.1f} s | {floor.median:.1f} s |"
+            f" {build.median / floor.median:.2f}x | {summary.median:.1f} s"
+            f" ({summary.peak:,.0f} MiB) | {summary.median / build.median:.2f}x |"
+            f" {incremental.median:.1f} s | {incremental.median / build.median:.0%} |"
+            f" {build.peak:,.0f} MiB | {result['agreement']} |"
+        )
+    lines += [
+        "",
+        f"Fixed overhead: `dbt parse` {overhead[0]:.1f} s; `dbt build` of the bundled sample"
+        f" {overhead[1]:.1f} s.",
+        "",
+        "Targets: build ≤ 2.5x the hand-written query and ≥ 3x faster than the lifetimes summary"
+        " at 10M orders; build peak ≤ 2 GiB; incremental ≤ 15% of the full build; fixed overhead"
+        " ≤ 10 s.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000,10000000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=PROJECT_DIR / "data" / "benchmark")
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "benchmark" / "results.md")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = [benchmark_size(int(size), args.runs, args.work) for size in args.sizes.split(",")]
+    overhead = fixed_overhead(args.work)
+    table = report(results, overhead, args.runs)
+    args.out.write_text(table, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
