@@ -10,7 +10,9 @@ Publishing, after a successful `dbt build`:
 1. checks that the latest dbt run (`<target>/run_results.json`) is a complete `dbt build` in
    which every model ran and every test passed (warnings allowed);
 2. copies every table of schema `marts` from the build database, opened read-only, into a new
-   file next to the published one, with the table and column descriptions from
+   file next to the published one, in a storage format DuckDB 1.0 and later read (so BI tools
+   whose DuckDB driver is older than the build's DuckDB can open it), with the table and
+   column descriptions from
    `<target>/manifest.json` as comments, and a one-row table `publication.info` saying when and
    from what it was published;
 3. reopens the new file read-only and checks every table and row count;
@@ -21,7 +23,7 @@ Publishing, after a successful `dbt build`:
 Any failure leaves the published file as it was and removes the new file.
 
 Usage: python -m tools.publish [--source PATH] [--target PATH] [--target-path DIR]
-                               [--no-build-check] [--build-failed]
+                               [--storage-version V] [--no-build-check] [--build-failed]
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ SCHEMA = "marts"
 DEFAULT_SOURCE = "data/segments.duckdb"
 DEFAULT_PUBLISHED = "data/segments_published.duckdb"
 PASSING_STATUSES = {"success", "pass", "warn"}
+# Readable by DuckDB 1.0 and later (BI drivers, the `duckdb` CLI), not only by DuckDB 2.
+DEFAULT_STORAGE_VERSION = "v1.0.0"
 
 Log = Callable[[str], None]
 
@@ -187,11 +191,22 @@ def _fsync(path: Path) -> None:
 
 
 def _copy_marts(
-    new_file: Path, source: Path, manifest_path: Path, run_results: dict[str, Any] | None, log: Log
+    new_file: Path,
+    source: Path,
+    manifest_path: Path,
+    run_results: dict[str, Any] | None,
+    storage_version: str,
+    log: Log,
 ) -> list[PublishedTable]:
     descriptions = _descriptions(manifest_path)
     tables: list[PublishedTable] = []
-    with duckdb.connect(str(new_file)) as connection:
+    with duckdb.connect() as connection:
+        # An older storage format, so that BI tools with a DuckDB 1.x driver can read the file.
+        connection.execute(
+            f"attach {_literal(str(new_file))} as published "
+            f"(storage_version {_literal(storage_version)})"
+        )
+        connection.execute("use published")
         try:
             connection.execute(f"attach {_literal(str(source))} as build_db (read_only)")
         except duckdb.IOException as error:
@@ -263,6 +278,8 @@ def _copy_marts(
             + _literal("When and from which build this file was published (one row).")
         )
         connection.execute("checkpoint")
+        connection.execute("use memory")
+        connection.execute("detach published")
     return tables
 
 
@@ -284,6 +301,7 @@ def publish(
     *,
     target_path: Path | None = None,
     build_check: bool = True,
+    storage_version: str = DEFAULT_STORAGE_VERSION,
     log: Log = print,
 ) -> list[PublishedTable]:
     """Copy every table of schema `marts` from `source` into `target`, replaced atomically."""
@@ -313,7 +331,9 @@ def publish(
             path.unlink()
     with _removed_on_failure(leftovers):
         log(f"  writing {new_file}")
-        tables = _copy_marts(new_file, source, target_path / "manifest.json", run_results, log)
+        tables = _copy_marts(
+            new_file, source, target_path / "manifest.json", run_results, storage_version, log
+        )
         log("  reading the new file back")
         _verify(new_file, tables)
         _fsync(new_file)
@@ -355,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
         help="publish even without a passing `dbt build` in run_results.json",
     )
     parser.add_argument(
+        "--storage-version",
+        default=DEFAULT_STORAGE_VERSION,
+        help="oldest DuckDB version that must read the published file "
+        f"(default: {DEFAULT_STORAGE_VERSION})",
+    )
+    parser.add_argument(
         "--build-failed",
         action="store_true",
         help="publish nothing; say that the build failed and what the published file holds",
@@ -367,7 +393,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{describe_published(target)}.")
         return 1
     try:
-        publish(source, target, target_path=args.target_path, build_check=not args.no_build_check)
+        publish(
+            source,
+            target,
+            target_path=args.target_path,
+            build_check=not args.no_build_check,
+            storage_version=args.storage_version,
+        )
     except PublishError as error:
         print(f"Not published: {error}", file=sys.stderr)
         print(f"{describe_published(target)}.", file=sys.stderr)
