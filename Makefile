@@ -1,5 +1,5 @@
 # The two commands: `make run` (set up, build the sample, publish the marts) and `make test`
-# (set up, run every check). `make docs` is for people reading the results.
+# (set up, run every check). `make report` and `make docs` are for people reading the results.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -18,11 +18,12 @@ export VARS ?=
 CHROMIUM := /usr/bin/chromium
 BROWSER_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: help setup run publish docs browser test lint build-test docs-check pytest clean
+.PHONY: help setup run publish report docs browser test lint build-test docs-check pytest clean
 
 help:
 	@echo "make run     set up, build and test the marts on the bundled sample, then publish them"
 	@echo "             (VARS='{as_of_date: 2024-12-31}' sets dbt vars)"
+	@echo "make report  render the segment report (HTML) from the published marts"
 	@echo "make docs    generate the dbt docs site (target/static_index.html)"
 	@echo "make test    set up and run every check (lint, dbt build, docs coverage, pytest)"
 
@@ -48,6 +49,9 @@ run: setup
 
 publish: setup
 	@$(BIN)/python -m tools.publish
+
+report: setup
+	@$(BIN)/python -m tools.report
 
 docs: setup
 	$(DBT) docs generate --static
