@@ -46,6 +46,8 @@ SCHEMA = "marts"
 DEFAULT_SOURCE = "data/segments.duckdb"
 DEFAULT_PUBLISHED = "data/segments_published.duckdb"
 PASSING_STATUSES = {"success", "pass", "warn"}
+# Exposures (and saved queries) have nothing to run: `dbt build` reports them as no-op.
+NOTHING_TO_RUN = {"exposure", "saved_query"}
 # Readable by DuckDB 1.0 and later (BI drivers, the `duckdb` CLI), not only by DuckDB 2.
 DEFAULT_STORAGE_VERSION = "v1.0.0"
 
@@ -92,6 +94,12 @@ def _load_json(path: Path) -> dict[str, Any]:
     return result
 
 
+def _passed(result: dict[str, Any]) -> bool:
+    status = result.get("status")
+    kind = str(result.get("unique_id", "")).split(".", 1)[0]
+    return status in PASSING_STATUSES or (status == "no-op" and kind in NOTHING_TO_RUN)
+
+
 def check_build(run_results_path: Path) -> dict[str, Any]:
     """Return the run results when they are those of a complete, passing `dbt build`."""
     if not run_results_path.exists():
@@ -109,7 +117,7 @@ def check_build(run_results_path: Path) -> dict[str, Any]:
             "only a complete build, with every test, is published"
         )
     results = run_results.get("results", [])
-    failed = [result for result in results if result.get("status") not in PASSING_STATUSES]
+    failed = [result for result in results if not _passed(result)]
     if failed:
         lines = [
             f"{result.get('unique_id')}: {result.get('status')}"

@@ -51,7 +51,7 @@ with log.open("w") as out:
 
 
 def _make_run(
-    work_dir: Path, published: Path, dbt_vars: dict[str, Any]
+    work_dir: Path, published: Path, dbt_vars: dict[str, Any] | str
 ) -> subprocess.CompletedProcess[str]:
     """`make run` as a person runs it, with its own build database and target folder."""
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ def _make_run(
             "DBT_LOG_PATH": str(work_dir / "logs"),
             "SEGMENTS_DUCKDB_TEMP_DIRECTORY": str(work_dir / "duckdb_tmp"),
             "SEGMENTS_PUBLISHED_PATH": str(published),
-            "VARS": json.dumps(dbt_vars),
+            "VARS": dbt_vars if isinstance(dbt_vars, str) else json.dumps(dbt_vars),
         }
     )
     return subprocess.run(
@@ -183,6 +183,16 @@ def test_a_reader_keeps_working_while_a_build_publishes_and_failures_publish_not
     assert "still holds the publication of" in output
     assert _fingerprint(published) == good
 
+    # As typed on the command line: an unquoted impossible date reaches the var check too.
+    bad_date = _make_run(
+        tmp_path / "bad_date", published, f"{{raw_dir: {raw_dir}, as_of_date: 2024-02-30}}"
+    )
+    output = bad_date.stdout + bad_date.stderr
+    assert bad_date.returncode != 0
+    assert "var 'as_of_date' must be a date written YYYY-MM-DD, got: '2024-02-30'" in output
+    assert "Traceback" not in output and "nothing was published" in output
+    assert _fingerprint(published) == good
+
     # A build that fails while running (a raw file is missing) publishes nothing either.
     empty = tmp_path / "empty_raw"
     empty.mkdir()
@@ -198,11 +208,14 @@ def test_a_reader_keeps_working_while_a_build_publishes_and_failures_publish_not
 
 
 def _run_results(tmp_path: Path, statuses: list[str], **args: Any) -> Path:
+    """run_results.json of a build whose nodes end as `statuses` ("kind:status" sets the kind)."""
     path = tmp_path / "run_results.json"
-    results = [
-        {"unique_id": f"test.segmentation.t{index}", "status": status, "message": "Got 1 result"}
-        for index, status in enumerate(statuses)
-    ]
+    results = []
+    for index, entry in enumerate(statuses):
+        kind, status = entry.split(":") if ":" in entry else ("test", entry)
+        results.append(
+            {"unique_id": f"{kind}.segmentation.n{index}", "status": status, "message": "Got 1"}
+        )
     content = {
         "metadata": {"generated_at": "2025-01-01T00:00:00Z", "invocation_id": "x"},
         "args": {"which": "build", **args},
@@ -216,7 +229,8 @@ def _run_results(tmp_path: Path, statuses: list[str], **args: Any) -> Path:
     ("statuses", "args", "message"),
     [
         (["success", "fail"], {}, "did not pass (1 of 2 nodes)"),
-        (["success", "error"], {}, "test.segmentation.t1: error"),
+        (["success", "error"], {}, "test.segmentation.n1: error"),
+        (["success", "model:no-op"], {}, "model.segmentation.n1: no-op"),
         (["success", "skipped"], {}, "did not pass"),
         (["success", "pass"], {"select": ["customer_segments"]}, "restricted with --select"),
         (["success", "pass"], {"which": "run"}, "was `dbt run`, not `dbt build`"),
@@ -230,8 +244,8 @@ def test_the_build_check_refuses_anything_but_a_complete_passing_build(
         check_build(_run_results(tmp_path, statuses, **args))
 
 
-def test_the_build_check_accepts_passes_and_warnings(tmp_path: Path) -> None:
-    check_build(_run_results(tmp_path, ["success", "pass", "warn"]))
+def test_the_build_check_accepts_passes_warnings_and_exposures(tmp_path: Path) -> None:
+    check_build(_run_results(tmp_path, ["model:success", "pass", "warn", "exposure:no-op"]))
 
 
 def test_a_failing_test_in_the_build_leaves_the_published_file_untouched(
