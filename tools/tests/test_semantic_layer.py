@@ -16,23 +16,17 @@ import pytest
 from tools.tests.conftest import PROJECT_DIR, Build
 
 MF = str(Path(sys.executable).parent / "mf")
-PROJECT_ENTRIES = [
-    "dbt_project.yml",
-    "profiles.yml",
-    "models",
-    "macros",
-    "seeds",
-    "tests",
-    "analyses",
-]
+# Everything of the project but what builds and runs write.
+NOT_LINKED = {".git", ".venv", "target", "logs", "data", "dbt_packages", ".pytest_cache"}
 
 
 @pytest.fixture(scope="module")
 def mf_project(tmp_path_factory: pytest.TempPathFactory, default_build: Build) -> Path:
     """The project with the default build's target folder: `mf` reads `<project>/target`."""
     project = tmp_path_factory.mktemp("mf_project")
-    for entry in PROJECT_ENTRIES:
-        (project / entry).symlink_to(PROJECT_DIR / entry)
+    for entry in PROJECT_DIR.iterdir():
+        if entry.name not in NOT_LINKED:
+            (project / entry.name).symlink_to(entry)
     (project / "target").symlink_to(default_build.database.parent / "target")
     return project
 
