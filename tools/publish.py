@@ -107,9 +107,11 @@ def check_build(run_results_path: Path) -> dict[str, Any]:
     run_results = _load_json(run_results_path)
     args = run_results.get("args", {})
     if args.get("which") != "build":
+        command = {"generate": "docs generate"}.get(str(args.get("which")), args.get("which"))
         raise PublishError(
-            f"the latest dbt command was `dbt {args.get('which')}`, not `dbt build` "
-            f"({run_results_path}): run `dbt build` before publishing"
+            f"the latest dbt command in {run_results_path.parent} was `dbt {command}`, not "
+            "`dbt build`: only the results of a passing build are published, so run "
+            "`make run` (or `dbt build`) again"
         )
     if args.get("select") or args.get("exclude") or args.get("selector"):
         raise PublishError(
