@@ -1,4 +1,5 @@
-# The two commands: `make run` (set up, build the sample) and `make test` (set up, run every check).
+# The two commands: `make run` (set up, build the sample, publish the marts) and `make test`
+# (set up, run every check). `make report` and `make docs` are for people reading the results.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -10,12 +11,21 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT := $(BIN)/dbt
+# Where BI tools read the marts (see tools/publish.py); `make run VARS='{as_of_date: 2024-12-31}'`.
+export SEGMENTS_PUBLISHED_PATH ?= data/segments_published.duckdb
+export VARS ?=
+# The headless browser of the report test: Debian's chromium package.
+CHROMIUM := /usr/bin/chromium
+BROWSER_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: help setup run test lint build-test docs-check pytest benchmark clean
+.PHONY: help setup run publish report docs browser test lint build-test docs-check pytest benchmark clean
 
 help:
-	@echo "make run    set up the environment and build the marts on the bundled sample"
-	@echo "make test   set up the environment and run every check (lint, dbt build, pytest)"
+	@echo "make run     set up, build and test the marts on the bundled sample, then publish them"
+	@echo "             (VARS='{as_of_date: 2024-12-31}' sets dbt vars)"
+	@echo "make report  render the segment report (HTML) from the published marts"
+	@echo "make docs    generate the dbt docs site (target/static_index.html)"
+	@echo "make test    set up and run every check (lint, dbt build, docs coverage, pytest)"
 
 # The environment is rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -27,10 +37,36 @@ $(VENV)/.installed: requirements.txt
 
 setup: $(VENV)/.installed
 
+# Build and test everything; publish only when every model ran and every test passed.
 run: setup
-	mkdir -p data
-	$(DBT) build --fail-fast
-	@echo "Marts built in $${DBT_DUCKDB_PATH:-data/segments.duckdb} (schema 'marts')."
+	@mkdir -p data
+	@echo "==> dbt build into $${DBT_DUCKDB_PATH:-data/segments.duckdb}: seeds, models and tests"
+	@vars="$$($(BIN)/python -m tools.dbt_vars "$$VARS")"; \
+		$(DBT) build --fail-fast --vars "$$vars" \
+		|| { $(BIN)/python -m tools.publish --build-failed; exit 1; }
+	@echo "==> Publishing the marts for BI tools"
+	@$(BIN)/python -m tools.publish
+
+publish: setup
+	@$(BIN)/python -m tools.publish
+
+report: setup
+	@$(BIN)/python -m tools.report
+
+docs: setup
+	$(DBT) docs generate --static
+	@echo "Docs: open target/static_index.html in a browser (one self-contained file), or run"
+	@echo "  DBT_PROFILES_DIR=. $(DBT) docs serve --port 8080   and open http://localhost:8080"
+
+# Installs Debian's chromium and a font when missing (CI runs as root; elsewhere through sudo).
+browser:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -e $(BROWSER_FONT) ]; then \
+		echo "==> Installing Debian's chromium and fonts-dejavu-core (for the report test)"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+			chromium fonts-dejavu-core > /dev/null; \
+	fi
 
 lint: setup
 	$(BIN)/ruff check tools
@@ -45,7 +81,7 @@ docs-check: setup
 	DBT_DUCKDB_PATH=data/test.duckdb $(DBT) docs generate --quiet
 	$(BIN)/python -m tools.check_docs_coverage target
 
-pytest: setup
+pytest: setup browser
 	$(BIN)/python -m pytest tools/tests
 
 test: lint build-test docs-check pytest

@@ -1,8 +1,9 @@
 """Fail when anything in the dbt project is undocumented.
 
 Reads `manifest.json` and `catalog.json` from a dbt target folder (after `dbt docs generate`) and
-checks that every model, seed, source table, unit test, macro and generic test of this project has
-a description, that every column the warehouse actually has is described, and that no described
+checks that every model, seed, source table, unit test, macro, generic test, exposure, semantic
+model (with its entities, dimensions and measures) and metric of this project has a
+description, that every column the warehouse actually has is described, and that no described
 column is missing from the warehouse. Prints what is missing and exits 1, or prints a summary.
 
 Usage: python -m tools.check_docs_coverage [TARGET_DIR]
@@ -16,6 +17,12 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = "segmentation"
+SEMANTIC_SECTIONS = {
+    "exposures": "exposure",
+    "semantic_models": "semantic model",
+    "metrics": "metric",
+}
+SEMANTIC_ELEMENTS = {"entities": "entity", "dimensions": "dimension", "measures": "measure"}
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -89,6 +96,21 @@ def find_gaps(manifest: dict[str, Any], catalog: dict[str, Any]) -> tuple[list[s
                 problems.append(
                     f"{kind} {name}: argument {argument.get('name')} has no description"
                 )
+    for section, kind in SEMANTIC_SECTIONS.items():
+        for node in manifest.get(section, {}).values():
+            if node.get("package_name") != PROJECT:
+                continue
+            label = f"{kind} {node.get('name')}"
+            checked += 1
+            if not _described(node):
+                problems.append(f"{label}: no description")
+            for part, element_kind in SEMANTIC_ELEMENTS.items():
+                for element in node.get(part) or []:
+                    checked += 1
+                    if not _described(element):
+                        problems.append(
+                            f"{label}: {element_kind} {element.get('name')} has no description"
+                        )
     return problems, checked
 
 
@@ -102,7 +124,7 @@ def main(argv: list[str]) -> int:
         return 1
     print(
         f"Documentation coverage: all {checked} models, seeds, sources, columns, unit tests,"
-        " macros and generic tests are documented."
+        " macros, generic tests, exposures, semantic models and metrics are documented."
     )
     return 0
 

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from tools.generate_raw_data import generate, write
+from tools.publish import publish
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -106,3 +107,11 @@ def raw_parquet_dir(
 def default_build(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> Iterator[Build]:
     """The project built on the fresh data with every default (as-of = latest purchase)."""
     yield build(tmp_path_factory.mktemp("build_default"), raw_dir)
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory, default_build: Build) -> Path:
+    """The default build's marts, published as BI tools read them (tools/publish.py)."""
+    target = tmp_path_factory.mktemp("published") / "segments_published.duckdb"
+    publish(default_build.database, target, target_path=default_build.database.parent / "target")
+    return target

@@ -1,0 +1,229 @@
+"""The segment report renders, offline, in headless Chromium, from the published marts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tools.report import SEGMENTS
+from tools.tests.conftest import PROJECT_DIR
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--window-size=1100,2400",
+    "--virtual-time-budget=5000",
+]
+
+
+class _Dom(HTMLParser):
+    """Charts (svg[data-chart]) with their attributes and marks, notes, and the body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.charts: dict[str, dict[str, str]] = {}
+        self.marks: dict[str, list[dict[str, str]]] = {}
+        self.notes: list[str] = []
+        self.body: dict[str, str] = {}
+        self._chart: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "body":
+            self.body = attributes
+        elif tag == "svg" and "data-chart" in attributes:
+            self._chart = attributes["data-chart"]
+            self.charts[self._chart] = attributes
+            self.marks[self._chart] = []
+        elif tag == "rect" and self._chart is not None:
+            self.marks[self._chart].append(attributes)
+        elif "data-note" in attributes:
+            self.notes.append(attributes["data-note"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._chart = None
+
+
+def _render(published: Path, out: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.report", "--published", str(published), "--out", str(out)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _chromium(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium package")
+    return subprocess.run(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'chromium'}",
+            *args,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=180,
+    )
+
+
+def _dump_dom(page: Path, tmp_path: Path) -> _Dom:
+    dom = _Dom()
+    dom.feed(_chromium(page, tmp_path, "--dump-dom").stdout)
+    return dom
+
+
+def _assert_self_contained(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
+    assert not re.search(r"@import|url\(", text)
+    assert "<script src" not in text
+
+
+def _without_transitions_or_rfm(published: Path, copy: Path) -> Path:
+    """A copy of the published file without the marts other branches add (whether or not the
+    build already has them), so that the sections that depend on them have something to test."""
+    shutil.copy(published, copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute("drop table if exists marts.segment_transitions")
+        scored = connection.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where schema_name = 'marts' and column_name in ('r_score', 'f_score')"
+        ).fetchall()
+        for table, column in scored:
+            connection.execute(f"alter table marts.{table} drop column {column}")
+    return copy
+
+
+def test_the_report_draws_the_segments_and_notes_the_missing_sections(
+    published: Path, tmp_path: Path
+) -> None:
+    published = _without_transitions_or_rfm(published, tmp_path / "segments_published.duckdb")
+    page = tmp_path / "report.html"
+    output = _render(published, page)
+    assert "Reading the published marts" in output and f"Wrote {page}" in output
+    assert "migration matrix: skipped" in output and "RFM grid: skipped" in output
+    _assert_self_contained(page)
+
+    dom = _dump_dom(page, tmp_path)
+    assert dom.body.get("data-charts-rendered") == "2"
+    with duckdb.connect(str(published), read_only=True) as connection:
+        summary = connection.execute(
+            "select lifecycle_segment, customers, total_revenue "
+            "from marts.segment_summary order by segment_order"
+        ).fetchall()
+    for chart, column in [("customers-by-segment", 1), ("revenue-by-segment", 2)]:
+        bars = dom.marks[chart]
+        assert [bar["data-segment"] for bar in bars] == SEGMENTS
+        assert [float(bar["data-value"]) for bar in bars] == [float(row[column]) for row in summary]
+        drawn = sum(1 for row in summary if row[column] > 0)
+        assert dom.charts[chart]["data-rendered-marks"] == str(drawn)
+        assert int(dom.charts[chart]["data-rendered-width"]) > 300
+        # The longest bar is the largest value.
+        widths = [float(bar["width"]) for bar in bars]
+        assert widths.index(max(widths)) == [row[column] for row in summary].index(
+            max(row[column] for row in summary)
+        )
+    assert "segment-transitions" not in dom.charts and "rfm-grid" not in dom.charts
+    assert sorted(dom.notes) == ["rfm-grid", "segment-transitions"]
+
+    screenshot = tmp_path / "report.png"
+    _chromium(page, tmp_path, f"--screenshot={screenshot}")
+    assert screenshot.stat().st_size > 20_000
+
+
+def test_the_report_draws_the_migration_matrix_and_rfm_grid_once_published(
+    published: Path, tmp_path: Path
+) -> None:
+    # What the other branches will publish: a transitions mart and RFM scores on customers.
+    richer = _without_transitions_or_rfm(published, tmp_path / "segments_published.duckdb")
+    with duckdb.connect(str(richer)) as connection:
+        connection.execute(
+            """
+            create table marts.segment_transitions as
+            select
+                previous.lifecycle_segment as from_segment,
+                current.lifecycle_segment as to_segment,
+                cast(previous.segment_order * 10 + current.segment_order as bigint) as customers
+            from marts.segment_summary as previous
+            cross join marts.segment_summary as current
+            where previous.segment_order <> 2
+            """
+        )
+        connection.execute("alter table marts.customer_segments add column r_score integer")
+        connection.execute("alter table marts.customer_segments add column f_score integer")
+        connection.execute(
+            "update marts.customer_segments set "
+            "r_score = 1 + hash(customer_id) % 5, f_score = 1 + hash(customer_id || 'f') % 4"
+        )
+        expected_rfm = dict(
+            (f"{r}/{f}", n)
+            for r, f, n in connection.execute(
+                "select r_score, f_score, count(*) from marts.customer_segments group by all"
+            ).fetchall()
+        )
+    page = tmp_path / "report.html"
+    output = _render(richer, page)
+    assert "migration matrix: marts.segment_transitions" in output
+    assert "RFM grid: marts.customer_segments" in output
+    _assert_self_contained(page)
+
+    dom = _dump_dom(page, tmp_path)
+    assert dom.body.get("data-charts-rendered") == "4"
+    assert dom.notes == []
+
+    cells = dom.marks["segment-transitions"]
+    assert len(cells) == 64  # every from/to pair of the eight segments, zeros included
+    values = {(cell["data-row"], cell["data-column"]): float(cell["data-value"]) for cell in cells}
+    assert values[("churned", "loyal")] == 36
+    assert values[("new", "active")] == 0  # no row from `new`: an empty cell, still drawn
+    assert dom.charts["segment-transitions"]["data-rendered-marks"] == "64"
+
+    rfm = dom.marks["rfm-grid"]
+    assert len(rfm) == 5 * 4
+    assert [cell["data-row"] for cell in rfm[::4]] == ["5", "4", "3", "2", "1"]
+    assert {
+        f"{cell['data-row']}/{cell['data-column']}": int(float(cell["data-value"]))
+        for cell in rfm
+        if float(cell["data-value"]) > 0
+    } == expected_rfm
+    assert dom.charts["rfm-grid"]["data-rendered-marks"] == "20"
+
+    screenshot = tmp_path / "report_full.png"
+    _chromium(page, tmp_path, f"--screenshot={screenshot}")
+    assert screenshot.stat().st_size > 20_000
+
+
+def test_the_report_says_what_to_do_without_a_published_file(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.report", "--published", str(tmp_path / "none.duckdb")],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "run `make run`" in result.stderr
