@@ -85,6 +85,11 @@ def test_rule_tests_pass_on_the_built_data(default_build: Build, tmp_path: Path)
         ({"loyal_min_tenure_days": 180.5}, "var 'loyal_min_tenure_days' must be a whole number"),
         ({"lapsed_multiplier": 5}, "var 'lapsed_multiplier' (5) must not exceed var"),
         ({"min_purchase_days_for_own_cycle": 1}, "var 'min_purchase_days_for_own_cycle' must be"),
+        ({"value_tier_vip_share": 0.3}, "var 'value_tier_vip_share' (0.3) must not exceed var"),
+        ({"seasonal_min_share": 1.5}, "var 'seasonal_min_share' is a share and must not exceed 1"),
+        ({"seasonal_months": [11, 13]}, "var 'seasonal_months' must be a list of month numbers"),
+        ({"seasonal_months": "11,11"}, "var 'seasonal_months' lists month 11 twice"),
+        ({"omnichannel_min_channels": 1}, "var 'omnichannel_min_channels' must be at least 2"),
     ],
 )
 def test_bad_vars_stop_the_build_naming_the_var(
