@@ -1,9 +1,24 @@
-{#- Lifecycle ladder: the first rule that matches wins (see the README, "Segment definitions"). -#}
+{#-
+    Lifecycle ladder: the first rule that matches wins (see the README, "Segment definitions").
+    RFM scores and the value tier sit beside it (README, "RFM" and "Overlays").
+-#}
 with
 
 customers as (
 
     select * from {{ ref('int_customers_aggregated') }}
+
+),
+
+rfm_scores as (
+
+    select * from {{ ref('int_customers_rfm_scored') }}
+
+),
+
+value_tiers as (
+
+    select * from {{ ref('int_customers_value_tiered') }}
 
 ),
 
@@ -46,6 +61,27 @@ labelled as (
 
     from customers
 
+),
+
+final as (
+
+    select
+        labelled.*,
+        rfm_scores.r_score,
+        rfm_scores.f_score,
+        rfm_scores.m_score,
+        rfm_scores.rfm_code,
+        rfm_scores.rfm_segment,
+        value_tiers.revenue_top_share,
+        value_tiers.value_tier,
+        value_tiers.is_vip
+
+    from labelled
+    left join rfm_scores
+        on labelled.customer_id = rfm_scores.customer_id
+    left join value_tiers
+        on labelled.customer_id = value_tiers.customer_id
+
 )
 
-select * from labelled
+select * from final
