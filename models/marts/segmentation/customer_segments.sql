@@ -1,6 +1,6 @@
 {#-
     Lifecycle ladder: the first rule that matches wins (see the README, "Segment definitions").
-    RFM scores and the value tier sit beside it (README, "RFM" and "Overlays").
+    RFM scores and the overlays sit beside it (README, "RFM" and "Overlays").
 -#}
 with
 
@@ -19,6 +19,12 @@ rfm_scores as (
 value_tiers as (
 
     select * from {{ ref('int_customers_value_tiered') }}
+
+),
+
+behaviour as (
+
+    select * from {{ ref('int_customers_behaviour_flagged') }}
 
 ),
 
@@ -74,13 +80,30 @@ final as (
         rfm_scores.rfm_segment,
         value_tiers.revenue_top_share,
         value_tiers.value_tier,
-        value_tiers.is_vip
+        value_tiers.is_vip,
+        behaviour.discount_known_order_count,
+        behaviour.discounted_order_count,
+        behaviour.discounted_order_share,
+        behaviour.is_bargain_hunter,
+        behaviour.season_purchase_days,
+        behaviour.season_purchase_day_share,
+        behaviour.season_years,
+        behaviour.is_seasonal,
+        behaviour.preferred_channel,
+        behaviour.known_channel_count,
+        behaviour.is_omnichannel,
+        behaviour.last_gap_days,
+        behaviour.prior_expected_interval_days,
+        behaviour.is_re_engaged,
+        behaviour.is_infrequent
 
     from labelled
     left join rfm_scores
         on labelled.customer_id = rfm_scores.customer_id
     left join value_tiers
         on labelled.customer_id = value_tiers.customer_id
+    left join behaviour
+        on labelled.customer_id = behaviour.customer_id
 
 )
 
