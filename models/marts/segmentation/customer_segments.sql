@@ -28,6 +28,12 @@ behaviour as (
 
 ),
 
+profiles as (
+
+    select * from {{ ref('int_customers_profiled') }}
+
+),
+
 labelled as (
 
     select
@@ -95,7 +101,14 @@ final as (
         behaviour.last_gap_days,
         behaviour.prior_expected_interval_days,
         behaviour.is_re_engaged,
-        behaviour.is_infrequent
+        behaviour.is_infrequent,
+        profiles.is_b2b,
+        profiles.referred_customers,
+        profiles.is_referrer,
+        profiles.age_years,
+        profiles.age_band,
+        profiles.country_code,
+        profiles.region
 
     from labelled
     left join rfm_scores
@@ -104,6 +117,8 @@ final as (
         on labelled.customer_id = value_tiers.customer_id
     left join behaviour
         on labelled.customer_id = behaviour.customer_id
+    left join profiles
+        on labelled.customer_id = profiles.customer_id
 
 )
 
