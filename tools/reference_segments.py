@@ -211,22 +211,25 @@ def parse_timestamp(value: object) -> datetime | None:
         return None
 
 
-def clean_status(value: object) -> str | None:
-    """Lower-case, fold white space, turn runs of spaces/hyphens into `_`; `canceled` is mapped."""
+def _folded_label(value: object) -> str | None:
+    """Lower-case, fold white space, turn runs of spaces/hyphens into `_`; None if missing."""
     text = _text(value)
     if text is None:
         return None
-    folded = " ".join(text.strip().lower().split())
-    status = _SPACES_OR_HYPHENS.sub("_", folded)
+    return _SPACES_OR_HYPHENS.sub("_", " ".join(text.strip().lower().split()))
+
+
+def clean_status(value: object) -> str | None:
+    """The folded status; `canceled` is mapped to `cancelled`."""
+    status = _folded_label(value)
     return "cancelled" if status == "canceled" else status
 
 
 def clean_channel(value: object) -> str:
     """One of the known channels, `unknown` when missing, `other` when unrecognised."""
-    text = _text(value)
-    if text is None:
+    folded = _folded_label(value)
+    if folded is None:
         return "unknown"
-    folded = _SPACES_OR_HYPHENS.sub("_", " ".join(text.strip().lower().split()))
     for channel, spellings in CHANNEL_SPELLINGS.items():
         if folded in spellings:
             return channel

@@ -13,7 +13,11 @@ import pytest
 from lifetimes.utils import summary_data_from_transaction_data
 
 from tools.reference_segments import (
+    AGE_BANDS,
+    CHANNEL_SPELLINGS,
+    OUTPUT_COLUMNS,
     Settings,
+    read_country_regions,
     read_rfm_segment_map,
     reference_accounting,
     reference_segments,
@@ -30,42 +34,6 @@ LIFECYCLE_SEGMENTS = {
     "repeat",
     "active",
 }
-EXACT_COLUMNS = [
-    "lifecycle_segment",
-    "order_count",
-    "purchase_days",
-    "first_order_date",
-    "last_order_date",
-    "days_since_first_order",
-    "days_since_last_order",
-    "as_of_date",
-    "r_score",
-    "f_score",
-    "m_score",
-    "rfm_code",
-    "rfm_segment",
-    "value_tier",
-    "is_vip",
-    "discount_known_order_count",
-    "discounted_order_count",
-    "is_bargain_hunter",
-    "season_purchase_days",
-    "season_years",
-    "is_seasonal",
-    "preferred_channel",
-    "known_channel_count",
-    "is_omnichannel",
-    "last_gap_days",
-    "is_re_engaged",
-    "is_infrequent",
-    "is_b2b",
-    "referred_customers",
-    "is_referrer",
-    "age_years",
-    "age_band",
-    "country_code",
-    "region",
-]
 FLOAT_COLUMNS = [
     "own_interval_days",
     "baseline_interval_days",
@@ -75,21 +43,18 @@ FLOAT_COLUMNS = [
     "season_purchase_day_share",
     "prior_expected_interval_days",
 ]
+# Every other column of the reference but the id and the revenue (compared as Decimal).
+EXACT_COLUMNS = [
+    column
+    for column in OUTPUT_COLUMNS
+    if column not in {"customer_id", "total_revenue", *FLOAT_COLUMNS}
+]
 # Every value each label column of customer_segments can take (RFM segments from the seed).
 OVERLAY_VALUES = {
     "value_tier": {"vip", "high", "medium", "low", "none"},
-    "preferred_channel": {
-        "online",
-        "store",
-        "mobile_app",
-        "social",
-        "marketplace",
-        "phone",
-        "unknown",
-        "none",
-    },
-    "age_band": {"under_18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown"},
-    "region": {"southeast_asia", "east_asia", "europe", "north_america", "oceania", "unknown"},
+    "preferred_channel": {*CHANNEL_SPELLINGS, "unknown", "none"},
+    "age_band": {*(label for label, _ in AGE_BANDS), "unknown"},
+    "region": {*read_country_regions().values(), "unknown"},
     **{
         flag: {True, False}
         for flag in (
