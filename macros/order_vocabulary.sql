@@ -25,7 +25,13 @@
 {%- endmacro %}
 
 
-{#- One of order_channels(): known spellings folded, empty as 'unknown', anything else as 'other'. -#}
+{#- The channels a raw channel can be recognised as; 'other' (unrecognised) and 'unknown' (empty) are not among them. -#}
+{% macro known_order_channels() -%}
+    {{ return(['online', 'store', 'mobile_app', 'social', 'marketplace', 'phone']) }}
+{%- endmacro %}
+
+
+{#- One of known_order_channels(): known spellings folded, empty as 'unknown', anything else as 'other'. -#}
 {% macro normalise_channel(expression) -%}
     {%- set folded -%}
         regexp_replace(lower({{ trim_text(expression) }}), '[\s-]+', '_', 'g')

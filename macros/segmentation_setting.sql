@@ -1,17 +1,23 @@
 {#-
     The one place where thresholds and the as-of date are read.
     Defaults live in dbt_project.yml `vars:`; override with `--vars`.
-    Every value is validated so that a bad var stops the build with a message naming it.
+    Every value is validated so that a bad var stops the build with a message naming the var.
 -#}
 {% macro segmentation_setting(name) %}
-    {%- set ladder = ['at_risk_multiplier', 'lapsed_multiplier', 'churned_multiplier'] -%}
+    {#- settings that must not decrease from one to the next, checked after each is valid on its own -#}
+    {%- set ordered_groups = [
+        ['at_risk_multiplier', 'lapsed_multiplier', 'churned_multiplier'],
+        ['value_tier_vip_share', 'value_tier_high_share', 'value_tier_medium_share'],
+    ] -%}
     {%- if name == 'as_of_date' -%}
         {{ return(_segmentation_as_of_date()) }}
-    {%- elif name in ladder -%}
-        {#- each multiplier on its own first, then their order -#}
+    {%- elif name == 'seasonal_months' -%}
+        {{ return(_segmentation_months(name)) }}
+    {%- endif -%}
+    {%- for ladder in ordered_groups if name in ladder -%}
         {%- set values = {} -%}
-        {%- for multiplier in ladder -%}
-            {%- do values.update({multiplier: _segmentation_number(multiplier)}) -%}
+        {%- for setting in ladder -%}
+            {%- do values.update({setting: _segmentation_number(setting)}) -%}
         {%- endfor -%}
         {%- for lower in ladder[:-1] -%}
             {%- set upper = ladder[loop.index] -%}
@@ -22,10 +28,8 @@
                 ) }}
             {%- endif -%}
         {%- endfor -%}
-        {{ return(values[name]) }}
-    {%- else -%}
-        {{ return(_segmentation_number(name)) }}
-    {%- endif -%}
+    {%- endfor -%}
+    {{ return(_segmentation_number(name)) }}
 {% endmacro %}
 
 
@@ -36,14 +40,37 @@
         'loyal_min_orders',
         'loyal_min_tenure_days',
         'min_purchase_days_for_own_cycle',
+        'bargain_min_purchases',
+        'seasonal_min_years',
+        'omnichannel_min_channels',
+        'referrer_min_referrals',
+        'max_plausible_age',
     ] -%}
     {%- set number_settings = [
         'min_purchase_amount',
         'at_risk_multiplier',
         'lapsed_multiplier',
         'churned_multiplier',
+        'bargain_min_discount_amount',
+        'infrequent_multiplier',
     ] -%}
-    {%- if name not in integer_settings and name not in number_settings -%}
+    {#- shares of customers, purchases or purchase days: between 0 and 1 -#}
+    {%- set share_settings = [
+        'value_tier_vip_share',
+        'value_tier_high_share',
+        'value_tier_medium_share',
+        'bargain_min_discounted_share',
+        'seasonal_min_share',
+    ] -%}
+    {#- counts below which a rule makes no sense -#}
+    {%- set minimums = {
+        'min_purchase_days_for_own_cycle': 2,
+        'bargain_min_purchases': 1,
+        'seasonal_min_years': 1,
+        'omnichannel_min_channels': 2,
+        'referrer_min_referrals': 1,
+    } -%}
+    {%- if name not in integer_settings + number_settings + share_settings -%}
         {{ exceptions.raise_compiler_error("unknown segmentation setting: " ~ name) }}
     {%- endif -%}
     {%- set value = var(name) -%}
@@ -61,10 +88,53 @@
     {%- if value < 0 -%}
         {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must not be negative, got: " ~ value) }}
     {%- endif -%}
-    {%- if name == 'min_purchase_days_for_own_cycle' and value < 2 -%}
-        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be at least 2, got: " ~ value) }}
+    {%- if name in minimums and value < minimums[name] -%}
+        {{ exceptions.raise_compiler_error(
+            "var '" ~ name ~ "' must be at least " ~ minimums[name] ~ ", got: " ~ value
+        ) }}
+    {%- endif -%}
+    {%- if name in share_settings and value > 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "var '" ~ name ~ "' is a share and must not exceed 1, got: " ~ value
+        ) }}
     {%- endif -%}
     {{ return(value | int if name in integer_settings else value) }}
+{% endmacro %}
+
+
+{#-
+    A list of month numbers (1-12, no repeats, at least one) as a list of integers. Accepts a YAML
+    list or comma-separated text ('11,12'). The first month starts the season year.
+-#}
+{% macro _segmentation_months(name) %}
+    {%- set given = var(name) -%}
+    {%- set value = given -%}
+    {%- if value is string -%}
+        {%- set value = value.split(',') -%}
+    {%- elif value is number -%}
+        {%- set value = [value] -%}
+    {%- endif -%}
+    {%- if value is not iterable or value is mapping or value | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "var '" ~ name ~ "' must be a list of month numbers 1-12, got: " ~ given
+        ) }}
+    {%- endif -%}
+    {%- set months = [] -%}
+    {%- for item in value -%}
+        {%- set text = item | string | trim -%}
+        {%- if not modules.re.fullmatch('[0-9]{1,2}', text) or not (1 <= text | int <= 12) -%}
+            {{ exceptions.raise_compiler_error(
+                "var '" ~ name ~ "' must be a list of month numbers 1-12, got: " ~ given
+            ) }}
+        {%- endif -%}
+        {%- if text | int in months -%}
+            {{ exceptions.raise_compiler_error(
+                "var '" ~ name ~ "' lists month " ~ text ~ " twice, got: " ~ given
+            ) }}
+        {%- endif -%}
+        {%- do months.append(text | int) -%}
+    {%- endfor -%}
+    {{ return(months) }}
 {% endmacro %}
 
 

@@ -20,10 +20,11 @@ with several orders on one day; one-off buyers of 31-32 days ago. Orders lie bet
 ``end_date``, the latest being a completed order on ``end_date``; ``updated_at`` lies between the
 row's creation and the end of ``end_date``. Some customers are companies (larger baskets), were
 referred by an earlier customer, hunt bargains (discounts on most orders) or use several
-channels.
+channels (a few mostly order by phone); a few are under 18 on ``end_date``.
 
 Dirt (fractions are the ``*_RATE`` constants below): ids with stray spaces, or empty; names,
-emails, statuses and channels in mixed case with stray spaces; empty optional values;
+emails, statuses and channels in mixed case with stray spaces; empty optional values (a few
+country codes among them);
 timestamps as ``YYYY-MM-DD HH:MM:SS`` or ``YYYY-MM-DDTHH:MM:SSZ`` (same UTC instant), a few
 unparseable (``31/12/2024``, ``2024-02-30 10:00:00``, ``not a date``, ``yesterday``, ``N/A``);
 unknown statuses (``lost``, ``on hold``, ``unknown``); negative, zero and empty amounts;
@@ -69,6 +70,7 @@ MISSING_EMAIL_RATE = 0.02
 MISSING_PHONE_RATE = 0.08
 MISSING_CITY_RATE = 0.03
 MISSING_BIRTH_DATE_RATE = 0.10
+MISSING_COUNTRY_RATE = 0.01
 MISSING_GENDER_RATE = 0.10
 DUPLICATE_CUSTOMER_RATE = 0.05
 DUPLICATE_ORDER_RATE = 0.05
@@ -108,8 +110,8 @@ EMAIL_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud
 STATUSES = ["completed", "delivered", "shipped", "pending", "cancelled", "refunded", "returned"]
 STATUS_SHARES = (0.55, 0.20, 0.06, 0.04, 0.07, 0.03, 0.05)
 UNKNOWN_STATUSES = ["lost", "on hold", "unknown"]
-CHANNELS = ["online", "mobile_app", "store", "marketplace", "social"]
-CHANNEL_SHARES = (0.35, 0.25, 0.20, 0.12, 0.08)
+CHANNELS = ["online", "mobile_app", "store", "marketplace", "social", "phone"]
+CHANNEL_SHARES = (0.32, 0.25, 0.20, 0.12, 0.08, 0.03)
 
 # Rendering of the numeric style codes drawn in Python: ts (0 plain, 1 ISO, 2-6 unparseable),
 # ident (1-3 stray spaces, 4 empty), dirty (case and space variants), money (1 empty).
@@ -145,7 +147,7 @@ SELECT
         WHEN 2 THEN printf('(+%s) %d %03d %03d', $dial[country + 1], phone // 1000000,
             phone // 1000 % 1000, phone % 1000) ELSE '' END AS phone,
     ts(signup, signup_k) AS signed_up_at,
-    $country[country + 1] AS country_code,
+    if(country_k, '', $country[country + 1]) AS country_code,
     if(city < 0, '', $city[city + 1]) AS city,
     if(birth_k, '', strftime(make_timestamp(birth * 1000000), '%Y-%m-%d')) AS birth_date,
     (['', 'female', 'male', 'other'])[gender + 1] AS gender,
@@ -356,7 +358,8 @@ def _customer_table(
     }
     table |= {"co": np.where(company, rng.integers(0, len(words), n), -1)}
     table |= {"phone": rng.integers(3, 10, n) * 10**8 + rng.integers(0, 10**8, n)}
-    table |= {"birth": (end - rng.uniform(18, 81, n) * YEAR).astype(np.int64) // DAY * DAY}
+    # ages 16-80 on end_date, so a few customers are minors
+    table |= {"birth": (end - rng.uniform(16, 81, n) * YEAR).astype(np.int64) // DAY * DAY}
     table |= {"ref": np.where(referred, (rng.random(n) * np.arange(n)).astype(np.int64) + 1, 0)}
     row, latest, updated = _versions(rng, signup, export, DUPLICATE_CUSTOMER_RATE, 2 * YEAR, DAY)
     cols = {key: value[row] for key, value in table.items()}
@@ -377,6 +380,7 @@ def _customer_table(
     cols |= {"phone_k": rng.choice(4, m, p=phone_p), "signup_k": _ts_style(rng, m)}
     cols |= {"birth_k": rng.random(m) < MISSING_BIRTH_DATE_RATE, "updated_k": _ts_style(rng, m)}
     cols |= {"ref_k": _dirt(rng, m, ID_SPACE_RATE, (1, 2, 3))}
+    cols |= {"country_k": rng.random(m) < MISSING_COUNTRY_RATE}  # drawn last: nothing else moves
     for key in ("id_k", "signup_k", "updated_k"):
         cols[key][row == keep_clean] = 0
     vocab: dict[str, object] = {"first": first_names, "last": last_names, "city": cities}
@@ -396,7 +400,8 @@ def _order_table(
     multi = rng.random(n_customers) < MULTI_CHANNEL_RATE
     bargain = rng.random(n_customers) < BARGAIN_HUNTER_RATE
     basket = np.log(40) + rng.normal(0, 0.35, n_customers) + np.log(8) * company
-    channel = np.where(multi[cust] & (rng.random(n) < 0.4), rng.integers(0, 5, n), preferred[cust])
+    switched = multi[cust] & (rng.random(n) < 0.4)
+    channel = np.where(switched, rng.integers(0, len(CHANNELS), n), preferred[cust])
     status = rng.choice(len(STATUSES), n, p=STATUS_SHARES)
     status[(t > end - 3 * DAY) & (status <= 1) & (rng.random(n) < 0.6)] = 2  # still in transit
     status[kind == 1] = 4

@@ -9,11 +9,15 @@ the rules step by step in plain Python, favouring clarity over speed:
    then reject kept orders whose customer is not a kept customer.
 3. Derive the as-of date, the as-of population and the purchase figures of each customer.
 4. Assign each customer the first lifecycle segment whose rule matches.
+5. Score recency, frequency and money among the purchasers, name the RFM segment from the map,
+   and add the overlays (value tier, bargain hunter, seasonal, channel, re-engaged, infrequent,
+   business customer, referrer, age band, region).
 
 `reference_segments` returns one row per customer of the as-of population and
 `reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded.
 Input frames hold text (or None/NaN for missing values); read them with
-`pd.read_csv(path, dtype=str, keep_default_na=False)`.
+`pd.read_csv(path, dtype=str, keep_default_na=False)`. The RFM segment map and the country
+regions are read from the project's seeds unless given.
 
 Run `python -m tools.reference_segments` for a small self-check on hand-made rows.
 """
@@ -22,10 +26,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +41,27 @@ KNOWN_STATUSES = frozenset(
     {"completed", "delivered", "shipped", "pending", "cancelled", "refunded", "returned"}
 )
 PURCHASE_STATUSES = frozenset({"completed", "delivered", "shipped"})
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+# Raw spellings of each known channel (after lower-casing, trimming, spaces/hyphens as `_`).
+CHANNEL_SPELLINGS = {
+    "online": {"online", "web", "website", "ecommerce", "e_commerce", "webshop"},
+    "store": {"store", "in_store", "instore", "retail", "shop", "pos", "offline"},
+    "mobile_app": {"mobile_app", "app", "mobile", "mobileapp", "ios", "android"},
+    "social": {"social", "facebook", "instagram", "tiktok", "zalo", "social_media"},
+    "marketplace": {"marketplace", "shopee", "lazada", "tiki", "amazon"},
+    "phone": {"phone", "call_center", "telephone", "hotline"},
+}
+# (label, lowest age) from the youngest up; the last band ends at max_plausible_age.
+AGE_BANDS = [
+    ("under_18", 0),
+    ("18-24", 18),
+    ("25-34", 25),
+    ("35-44", 35),
+    ("45-54", 45),
+    ("55-64", 55),
+    ("65+", 65),
+]
 
 OUTPUT_COLUMNS = [
     "customer_id",
@@ -49,6 +77,36 @@ OUTPUT_COLUMNS = [
     "expected_interval_days",
     "total_revenue",
     "as_of_date",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_code",
+    "rfm_segment",
+    "revenue_top_share",
+    "value_tier",
+    "is_vip",
+    "discount_known_order_count",
+    "discounted_order_count",
+    "discounted_order_share",
+    "is_bargain_hunter",
+    "season_purchase_days",
+    "season_purchase_day_share",
+    "season_years",
+    "is_seasonal",
+    "preferred_channel",
+    "known_channel_count",
+    "is_omnichannel",
+    "last_gap_days",
+    "prior_expected_interval_days",
+    "is_re_engaged",
+    "is_infrequent",
+    "is_b2b",
+    "referred_customers",
+    "is_referrer",
+    "age_years",
+    "age_band",
+    "country_code",
+    "region",
 ]
 
 _CENT = Decimal("0.01")
@@ -79,6 +137,19 @@ class Settings:
     loyal_min_orders: int = 4
     loyal_min_tenure_days: int = 180
     min_purchase_days_for_own_cycle: int = 3
+    value_tier_vip_share: float = 0.05
+    value_tier_high_share: float = 0.20
+    value_tier_medium_share: float = 0.50
+    bargain_min_discount_amount: Decimal = Decimal(0)
+    bargain_min_discounted_share: Decimal = Decimal("0.5")
+    bargain_min_purchases: int = 2
+    seasonal_months: tuple[int, ...] = (11, 12)
+    seasonal_min_share: Decimal = Decimal("0.75")
+    seasonal_min_years: int = 2
+    omnichannel_min_channels: int = 2
+    referrer_min_referrals: int = 1
+    infrequent_multiplier: float = 2
+    max_plausible_age: int = 100
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,14 +211,48 @@ def parse_timestamp(value: object) -> datetime | None:
         return None
 
 
-def clean_status(value: object) -> str | None:
-    """Lower-case, fold white space, turn runs of spaces/hyphens into `_`; `canceled` is mapped."""
+def _folded_label(value: object) -> str | None:
+    """Lower-case, fold white space, turn runs of spaces/hyphens into `_`; None if missing."""
     text = _text(value)
     if text is None:
         return None
-    folded = " ".join(text.strip().lower().split())
-    status = _SPACES_OR_HYPHENS.sub("_", folded)
+    return _SPACES_OR_HYPHENS.sub("_", " ".join(text.strip().lower().split()))
+
+
+def clean_status(value: object) -> str | None:
+    """The folded status; `canceled` is mapped to `cancelled`."""
+    status = _folded_label(value)
     return "cancelled" if status == "canceled" else status
+
+
+def clean_channel(value: object) -> str:
+    """One of the known channels, `unknown` when missing, `other` when unrecognised."""
+    folded = _folded_label(value)
+    if folded is None:
+        return "unknown"
+    for channel, spellings in CHANNEL_SPELLINGS.items():
+        if folded in spellings:
+            return channel
+    return "other"
+
+
+def parse_discount(value: object) -> Decimal | None:
+    """0 when missing, the amount when a non-negative number, None when invalid."""
+    if _text(value) is None:
+        return Decimal(0)
+    discount = parse_amount(value)
+    return discount if discount is not None and discount >= 0 else None
+
+
+def parse_birth_date(value: object) -> date | None:
+    """A real date written YYYY-MM-DD (after trimming), else None."""
+    text = _text(value)
+    if text is None or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()) is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 def parse_amount(value: object) -> Decimal | None:
@@ -208,6 +313,10 @@ def _current_versions(raw: pd.DataFrame, id_column: str) -> _CurrentVersions:
 class _Customer:
     customer_id: str
     signed_up_on: date | None
+    birth_date: date | None = None
+    country_code: str | None = None
+    company_name: str | None = None
+    referred_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -217,6 +326,8 @@ class _Order:
     ordered_on: date
     status: str
     amount: Decimal
+    channel: str = "unknown"
+    discount: Decimal | None = Decimal(0)
 
 
 def _kept_customer(customer_id: str, row: dict[str, object]) -> _Customer | None:
@@ -224,7 +335,15 @@ def _kept_customer(customer_id: str, row: dict[str, object]) -> _Customer | None
     if _is_invalid(row["signed_up_at"]) or _is_invalid(row["updated_at"]):
         return None
     signed_up = parse_timestamp(row["signed_up_at"])
-    return _Customer(customer_id, signed_up.date() if signed_up is not None else None)
+    country = _text(row.get("country_code"))
+    return _Customer(
+        customer_id,
+        signed_up.date() if signed_up is not None else None,
+        birth_date=parse_birth_date(row.get("birth_date")),
+        country_code="".join(country.split()).upper() if country is not None else None,
+        company_name=clean_id(row.get("company_name")),
+        referred_by=clean_id(row.get("referred_by_customer_id")),
+    )
 
 
 def _kept_order(order_id: str, row: dict[str, object]) -> _Order | None:
@@ -242,7 +361,15 @@ def _kept_order(order_id: str, row: dict[str, object]) -> _Order | None:
         or amount < 0
     ):
         return None
-    return _Order(order_id, customer_id, ordered.date(), status, amount)
+    return _Order(
+        order_id,
+        customer_id,
+        ordered.date(),
+        status,
+        amount,
+        channel=clean_channel(row.get("channel")),
+        discount=parse_discount(row.get("discount_amount")),
+    )
 
 
 @dataclass(frozen=True)
@@ -405,6 +532,177 @@ def _segment(figures: _Figures, expected: float | None, settings: Settings) -> s
     return "active"
 
 
+# --------------------------------------------------------------------------------------------
+# RFM scores and overlays
+# --------------------------------------------------------------------------------------------
+
+
+def read_rfm_segment_map(path: Path = SEEDS / "rfm_segment_map.csv") -> dict[tuple[int, ...], str]:
+    """The seed's segment name of every (r, f, m) code."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return {
+        (int(row.r_score), int(row.f_score), int(row.m_score)): str(row.rfm_segment)
+        for row in table.itertuples()
+    }
+
+
+def read_country_regions(path: Path = SEEDS / "country_regions.csv") -> dict[str, str]:
+    """The seed's region of every country code."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return dict(zip(table["country_code"], table["region"], strict=True))
+
+
+def _scores(values: dict[str, Any], better: str) -> dict[str, int]:
+    """1 + floor(5 x (purchasers with a strictly worse value) / purchasers), per customer.
+
+    `better` is "higher" or "lower"; counting strictly worse values gives ties the same score.
+    """
+    ordered = sorted(values.values())
+    scores = {}
+    for customer_id, value in values.items():
+        if better == "higher":
+            worse = bisect_left(ordered, value)  # values strictly below
+        else:
+            worse = len(ordered) - bisect_right(ordered, value)  # values strictly above
+        scores[customer_id] = 1 + (5 * worse) // len(ordered)
+    return scores
+
+
+def _value_tier(top_share: float | None, settings: Settings) -> str:
+    if top_share is None:
+        return "none"
+    if top_share < float(settings.value_tier_vip_share):
+        return "vip"
+    if top_share < float(settings.value_tier_high_share):
+        return "high"
+    if top_share < float(settings.value_tier_medium_share):
+        return "medium"
+    return "low"
+
+
+def _preferred_channel(purchases: list[_Order]) -> tuple[str, int]:
+    """The preferred known channel (or unknown / none) and the number of known channels."""
+    if not purchases:
+        return "none", 0
+    known = [order for order in purchases if order.channel in CHANNEL_SPELLINGS]
+    counts = Counter(order.channel for order in known)
+    if not counts:
+        return "unknown", 0
+    last = {channel: max(o.ordered_on for o in known if o.channel == channel) for channel in counts}
+    # most purchases, then the latest last purchase, then the first name alphabetically
+    best = min(counts, key=lambda channel: (-counts[channel], -last[channel].toordinal(), channel))
+    return best, len(counts)
+
+
+def _age(birth: date | None, as_of: date) -> int | None:
+    if birth is None:
+        return None
+    return as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
+
+
+def _age_band(age: int | None, settings: Settings) -> str:
+    if age is None or age < 0 or age > settings.max_plausible_age:
+        return "unknown"
+    return [label for label, lowest in AGE_BANDS if age >= lowest][-1]
+
+
+@dataclass(frozen=True)
+class _Population:
+    """What the overlays of one customer need to know about everyone else."""
+
+    as_of: date
+    baseline: float | None
+    scores: dict[str, dict[str, int]]  # "r", "f", "m" -> customer_id -> score
+    revenues: list[Decimal]  # total revenue of every purchaser, sorted
+    referrals: Counter[str]  # customer_id -> referred customers of the population
+    rfm_map: dict[tuple[int, ...], str]
+    regions: dict[str, str]
+
+
+def _overlays(
+    figures: _Figures, purchases: list[_Order], customer: _Customer, population: _Population,
+    settings: Settings,
+) -> dict[str, object]:  # fmt: skip
+    """Every RFM and overlay column of one customer."""
+    customer_id = figures.customer_id
+    r, f, m = (population.scores[name].get(customer_id) for name in ("r", "f", "m"))
+
+    top_share = None
+    if figures.purchase_days > 0:
+        revenues = population.revenues
+        higher = len(revenues) - bisect_right(revenues, figures.total_revenue)
+        top_share = higher / len(revenues)
+    tier = _value_tier(top_share, settings)
+
+    known_discounts = [order.discount for order in purchases if order.discount is not None]
+    discounted = sum(1 for d in known_discounts if d > settings.bargain_min_discount_amount)
+    bargain_share = Decimal(str(settings.bargain_min_discounted_share))
+
+    days = sorted({order.ordered_on for order in purchases})
+    months = settings.seasonal_months
+    season_days = [day for day in days if day.month in months]
+    season_years = {day.year - (day.month < months[0]) for day in season_days}
+    season_share = Decimal(str(settings.seasonal_min_share))
+
+    channel, known_channels = _preferred_channel(purchases)
+
+    last_gap = (days[-1] - days[-2]).days if len(days) >= 2 else None
+    prior_expected = None
+    if len(days) - 1 >= settings.min_purchase_days_for_own_cycle:
+        prior_expected = (days[-2] - days[0]).days / (len(days) - 2)
+    elif len(days) >= 2:
+        prior_expected = population.baseline
+    own = figures.own_interval_days
+    infrequent = (
+        figures.purchase_days >= settings.min_purchase_days_for_own_cycle
+        and own is not None
+        and population.baseline is not None
+        and own > float(settings.infrequent_multiplier) * population.baseline
+    )
+
+    referred = population.referrals[customer_id]
+    age = _age(customer.birth_date, population.as_of)
+    region = "unknown"
+    if customer.country_code is not None:
+        region = population.regions.get(customer.country_code, "unknown")
+    return {
+        "r_score": r,
+        "f_score": f,
+        "m_score": m,
+        "rfm_code": None if r is None else f"{r}{f}{m}",
+        "rfm_segment": None if r is None else population.rfm_map.get((r, f, m)),
+        "revenue_top_share": top_share,
+        "value_tier": tier,
+        "is_vip": tier == "vip",
+        "discount_known_order_count": len(known_discounts),
+        "discounted_order_count": discounted,
+        "discounted_order_share": discounted / len(known_discounts) if known_discounts else None,
+        "is_bargain_hunter": len(known_discounts) >= settings.bargain_min_purchases
+        and discounted >= bargain_share * len(known_discounts),
+        "season_purchase_days": len(season_days),
+        "season_purchase_day_share": len(season_days) / len(days) if days else None,
+        "season_years": len(season_years),
+        "is_seasonal": len(season_days) >= season_share * len(days)
+        and len(season_years) >= settings.seasonal_min_years,
+        "preferred_channel": channel,
+        "known_channel_count": known_channels,
+        "is_omnichannel": known_channels >= settings.omnichannel_min_channels,
+        "last_gap_days": last_gap,
+        "prior_expected_interval_days": prior_expected,
+        "is_re_engaged": last_gap is not None
+        and prior_expected is not None
+        and last_gap > float(settings.lapsed_multiplier) * prior_expected,
+        "is_infrequent": infrequent,
+        "is_b2b": customer.company_name is not None,
+        "referred_customers": referred,
+        "is_referrer": referred >= settings.referrer_min_referrals,
+        "age_years": age,
+        "age_band": _age_band(age, settings),
+        "country_code": customer.country_code,
+        "region": region,
+    }
+
+
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Rows as a frame of Python objects (None for missing), counts as int64."""
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS, dtype=object)
@@ -412,13 +710,18 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def reference_segments(
-    raw_customers: pd.DataFrame, raw_orders: pd.DataFrame, settings: Settings | None = None
+    raw_customers: pd.DataFrame,
+    raw_orders: pd.DataFrame,
+    settings: Settings | None = None,
+    rfm_segment_map: dict[tuple[int, ...], str] | None = None,
+    country_regions: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per customer of the as-of population, sorted by customer_id.
 
-    Dates are `datetime.date`, day counts `int`, intervals `float`, total_revenue a `Decimal`
-    rounded to cents; missing values are None. Returns an empty frame when no as-of date can be
-    derived (no purchase-like order and no known sign-up date).
+    Dates are `datetime.date`, day counts `int`, intervals and shares `float`, total_revenue a
+    `Decimal` rounded to cents; missing values are None. Returns an empty frame when no as-of
+    date can be derived (no purchase-like order and no known sign-up date). The RFM segment map
+    and the country regions default to the project's seeds.
     """
     settings = settings if settings is not None else Settings()
     minimum = Decimal(str(settings.min_purchase_amount))
@@ -445,9 +748,32 @@ def reference_segments(
     own_intervals = [f.own_interval_days for f in all_figures if f.own_interval_days is not None]
     baseline = float(np.median(own_intervals)) if own_intervals else None
 
+    buyers = [f for f in all_figures if f.purchase_days > 0]
+    population_facts = _Population(
+        as_of=as_of,
+        baseline=baseline,
+        scores={
+            "r": _scores({f.customer_id: f.days_since_last_order for f in buyers}, "lower"),
+            "f": _scores({f.customer_id: f.purchase_days for f in buyers}, "higher"),
+            "m": _scores({f.customer_id: f.total_revenue for f in buyers}, "higher"),
+        },
+        revenues=sorted(f.total_revenue for f in buyers),
+        referrals=Counter(
+            cleaned.customers[customer_id].referred_by
+            for customer_id in population
+            if cleaned.customers[customer_id].referred_by not in (None, customer_id)
+        ),
+        rfm_map=rfm_segment_map if rfm_segment_map is not None else read_rfm_segment_map(),
+        regions=country_regions if country_regions is not None else read_country_regions(),
+    )
+
     rows: list[dict[str, object]] = []
     for figures in all_figures:
         expected = _expected_interval(figures, baseline, settings)
+        customer = cleaned.customers[figures.customer_id]
+        overlays = _overlays(
+            figures, purchases.get(figures.customer_id, []), customer, population_facts, settings
+        )
         rows.append(
             {
                 "customer_id": figures.customer_id,
@@ -463,6 +789,7 @@ def reference_segments(
                 "expected_interval_days": expected,
                 "total_revenue": figures.total_revenue,
                 "as_of_date": as_of,
+                **overlays,
             }
         )
     return _frame(rows)

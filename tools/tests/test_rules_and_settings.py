@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -65,6 +66,127 @@ def test_rule_tests_fail_on_a_broken_row(
     assert f"FAIL 1 {failing_test}" in output.replace("\x1b[31m", "").replace("\x1b[0m", "")
 
 
+def _one_row(condition: str) -> str:
+    """The first customer of marts.customer_segments meeting the condition."""
+    return f"customer_id = (select min(customer_id) from marts.customer_segments where {condition})"
+
+
+# One broken row per overlay rule (and per score rule), each with the test that must catch it.
+OVERLAY_CORRUPTIONS = [
+    (  # a recency score moved away from the customers with the same recency
+        "update marts.customer_segments set r_score = 6 - r_score where "
+        + _one_row(
+            "r_score != 3 and days_since_last_order in (select days_since_last_order "
+            "from marts.customer_segments group by days_since_last_order having count(*) > 1)"
+        ),
+        ["rfm_rule_recency", "rfm_equal_recency_equal_score"],
+    ),
+    (
+        "update marts.customer_segments set f_score = 6 where " + _one_row("f_score = 5"),
+        ["rfm_rule_frequency", "accepted_values_customer_segments_f_score"],
+    ),
+    (
+        "update marts.customer_segments set m_score = m_score % 5 + 1 where "
+        + _one_row("m_score is not null"),
+        ["rfm_rule_monetary"],
+    ),
+    (
+        "update marts.customer_segments set rfm_segment = 'Champions' where "
+        + _one_row("rfm_segment = 'Lost'"),
+        ["rfm_rule_segment"],
+    ),
+    (  # the seed map loses a code
+        "delete from reference.rfm_segment_map where r_score = 3 and f_score = 3 and m_score = 3",
+        ["assert_rfm_segment_map_covers_every_code"],
+    ),
+    (
+        "update marts.customer_segments set value_tier = 'medium' where "
+        + _one_row("value_tier = 'low'"),
+        ["value_tier_rule_medium"],
+    ),
+    (
+        "update marts.customer_segments set is_vip = false where " + _one_row("is_vip"),
+        ["overlay_rule_vip"],
+    ),
+    (
+        "update marts.customer_segments set is_bargain_hunter = false where "
+        + _one_row("is_bargain_hunter"),
+        ["overlay_rule_bargain_hunter"],
+    ),
+    (
+        "update marts.customer_segments set is_seasonal = false where " + _one_row("is_seasonal"),
+        ["overlay_rule_seasonal"],
+    ),
+    (
+        "update marts.customer_segments set preferred_channel = 'store' where "
+        + _one_row("preferred_channel = 'online'"),
+        ["overlay_rule_preferred_channel"],
+    ),
+    (
+        "update marts.customer_segments set is_omnichannel = true where "
+        + _one_row("known_channel_count = 1"),
+        ["overlay_rule_omnichannel"],
+    ),
+    (
+        "update marts.customer_segments set is_re_engaged = false where "
+        + _one_row("is_re_engaged"),
+        ["overlay_rule_re_engaged"],
+    ),
+    (
+        "update marts.customer_segments set is_infrequent = true where "
+        + _one_row("purchase_days >= 3 and not is_infrequent"),
+        ["overlay_rule_infrequent"],
+    ),
+    (
+        "update marts.customer_segments set is_b2b = not is_b2b where " + _one_row("is_b2b"),
+        ["overlay_rule_b2b"],
+    ),
+    (
+        "update marts.customer_segments set is_referrer = false where " + _one_row("is_referrer"),
+        ["overlay_rule_referrer"],
+    ),
+    (
+        "update marts.customer_segments set age_band = '35-44' where "
+        + _one_row("age_band = '25-34'"),
+        ["age_band_rule_25_34"],  # an age of 25-34 that is not labelled so
+    ),
+    (
+        "update marts.customer_segments set region = 'oceania' where "
+        + _one_row("region = 'europe'"),
+        ["overlay_rule_region"],
+    ),
+]
+
+
+def test_overlay_rule_tests_fail_on_broken_rows(default_build: Build, tmp_path: Path) -> None:
+    """Every overlay and score rule test fails when one row breaks it (one dbt run for all)."""
+    database = tmp_path / "corrupted.duckdb"
+    shutil.copy(default_build.database, database)
+    with duckdb.connect(str(database)) as connection:
+        for statement, _ in OVERLAY_CORRUPTIONS:
+            changed = connection.execute(statement).fetchone()
+            assert changed is not None and changed[0] == 1, f"must touch one row: {statement}"
+    result = run_dbt(
+        [
+            "test",
+            "--select",
+            "customer_segments,test_type:data",
+            "assert_rfm_segment_map_covers_every_code",
+            "--vars",
+            json.dumps(default_build.vars),
+        ],
+        database,
+        tmp_path,
+        check=False,
+    )
+    output = result.stdout.replace("\x1b[31m", "").replace("\x1b[0m", "")
+    failed = set(re.findall(r" FAIL \d+ (\S+)", output))
+    assert result.returncode != 0
+    for _, failing_tests in OVERLAY_CORRUPTIONS:
+        for name in failing_tests:
+            assert any(test.startswith(name) for test in failed), f"{name} did not fail: {failed}"
+
+
 def test_rule_tests_pass_on_the_built_data(default_build: Build, tmp_path: Path) -> None:
     code, output = _corrupt_and_test(
         default_build,
@@ -85,6 +207,11 @@ def test_rule_tests_pass_on_the_built_data(default_build: Build, tmp_path: Path)
         ({"loyal_min_tenure_days": 180.5}, "var 'loyal_min_tenure_days' must be a whole number"),
         ({"lapsed_multiplier": 5}, "var 'lapsed_multiplier' (5) must not exceed var"),
         ({"min_purchase_days_for_own_cycle": 1}, "var 'min_purchase_days_for_own_cycle' must be"),
+        ({"value_tier_vip_share": 0.3}, "var 'value_tier_vip_share' (0.3) must not exceed var"),
+        ({"seasonal_min_share": 1.5}, "var 'seasonal_min_share' is a share and must not exceed 1"),
+        ({"seasonal_months": [11, 13]}, "var 'seasonal_months' must be a list of month numbers"),
+        ({"seasonal_months": "11,11"}, "var 'seasonal_months' lists month 11 twice"),
+        ({"omnichannel_min_channels": 1}, "var 'omnichannel_min_channels' must be at least 2"),
     ],
 )
 def test_bad_vars_stop_the_build_naming_the_var(

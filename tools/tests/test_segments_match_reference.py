@@ -12,7 +12,16 @@ import pandas as pd
 import pytest
 from lifetimes.utils import summary_data_from_transaction_data
 
-from tools.reference_segments import Settings, reference_accounting, reference_segments
+from tools.reference_segments import (
+    AGE_BANDS,
+    CHANNEL_SPELLINGS,
+    OUTPUT_COLUMNS,
+    Settings,
+    read_country_regions,
+    read_rfm_segment_map,
+    reference_accounting,
+    reference_segments,
+)
 from tools.tests.conftest import Build, build
 
 LIFECYCLE_SEGMENTS = {
@@ -25,17 +34,41 @@ LIFECYCLE_SEGMENTS = {
     "repeat",
     "active",
 }
-EXACT_COLUMNS = [
-    "lifecycle_segment",
-    "order_count",
-    "purchase_days",
-    "first_order_date",
-    "last_order_date",
-    "days_since_first_order",
-    "days_since_last_order",
-    "as_of_date",
+FLOAT_COLUMNS = [
+    "own_interval_days",
+    "baseline_interval_days",
+    "expected_interval_days",
+    "revenue_top_share",
+    "discounted_order_share",
+    "season_purchase_day_share",
+    "prior_expected_interval_days",
 ]
-FLOAT_COLUMNS = ["own_interval_days", "baseline_interval_days", "expected_interval_days"]
+# Every other column of the reference but the id and the revenue (compared as Decimal).
+EXACT_COLUMNS = [
+    column
+    for column in OUTPUT_COLUMNS
+    if column not in {"customer_id", "total_revenue", *FLOAT_COLUMNS}
+]
+# Every value each label column of customer_segments can take (RFM segments from the seed).
+OVERLAY_VALUES = {
+    "value_tier": {"vip", "high", "medium", "low", "none"},
+    "preferred_channel": {*CHANNEL_SPELLINGS, "unknown", "none"},
+    "age_band": {*(label for label, _ in AGE_BANDS), "unknown"},
+    "region": {*read_country_regions().values(), "unknown"},
+    **{
+        flag: {True, False}
+        for flag in (
+            "is_vip",
+            "is_bargain_hunter",
+            "is_seasonal",
+            "is_omnichannel",
+            "is_re_engaged",
+            "is_infrequent",
+            "is_b2b",
+            "is_referrer",
+        )
+    },
+}
 
 
 def _normalise(value: object) -> object:
@@ -87,6 +120,16 @@ def test_every_lifecycle_segment_is_present(default_build: Build) -> None:
     assert segments == LIFECYCLE_SEGMENTS
 
 
+def test_every_rfm_segment_and_overlay_value_is_present(default_build: Build) -> None:
+    segments = default_build.query("select * from marts.customer_segments")
+    shown = {column: {_normalise(v) for v in segments[column]} for column in OVERLAY_VALUES}
+    missing = {column: values - shown[column] for column, values in OVERLAY_VALUES.items()}
+    assert not any(missing.values()), missing
+    assert set(segments["rfm_segment"].dropna()) == set(read_rfm_segment_map().values())
+    for score in ("r_score", "f_score", "m_score"):
+        assert set(segments[score].dropna().astype(int)) == {1, 2, 3, 4, 5}
+
+
 def test_segments_match_reference(default_build: Build) -> None:
     actual = default_build.query("select * from marts.customer_segments")
     _assert_same_segments(actual, _reference(default_build, Settings()))
@@ -114,7 +157,7 @@ def test_row_accounting_matches_reference(default_build: Build) -> None:
 def test_past_as_of_date_and_other_thresholds_match_reference(
     tmp_path_factory: pytest.TempPathFactory, raw_parquet_dir: Path
 ) -> None:
-    """A past as-of date and moved thresholds, read from Parquet files this time."""
+    """A past as-of date and moved thresholds (overlays too), read from Parquet files this time."""
     overrides = {
         "as_of_date": "2024-11-15",
         "new_customer_days": 45,
@@ -124,6 +167,19 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
         "loyal_min_orders": 5,
         "loyal_min_tenure_days": 365,
         "min_purchase_days_for_own_cycle": 4,
+        "value_tier_vip_share": 0.1,
+        "value_tier_high_share": 0.3,
+        "value_tier_medium_share": 0.6,
+        "bargain_min_discount_amount": 5,
+        "bargain_min_discounted_share": 0.6,
+        "bargain_min_purchases": 3,
+        "seasonal_months": [12, 1],
+        "seasonal_min_share": 0.6,
+        "seasonal_min_years": 1,
+        "omnichannel_min_channels": 3,
+        "referrer_min_referrals": 2,
+        "infrequent_multiplier": 1.5,
+        "max_plausible_age": 80,
     }
     result = build(tmp_path_factory.mktemp("build_past"), raw_parquet_dir, **overrides)
     actual = result.query("select * from marts.customer_segments")
@@ -136,6 +192,19 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
         loyal_min_orders=5,
         loyal_min_tenure_days=365,
         min_purchase_days_for_own_cycle=4,
+        value_tier_vip_share=0.1,
+        value_tier_high_share=0.3,
+        value_tier_medium_share=0.6,
+        bargain_min_discount_amount=Decimal(5),
+        bargain_min_discounted_share=Decimal("0.6"),
+        bargain_min_purchases=3,
+        seasonal_months=(12, 1),
+        seasonal_min_share=Decimal("0.6"),
+        seasonal_min_years=1,
+        omnichannel_min_channels=3,
+        referrer_min_referrals=2,
+        infrequent_multiplier=1.5,
+        max_plausible_age=80,
     )
     assert set(actual["as_of_date"].astype(str)) == {"2024-11-15"}
     customers, orders = (

@@ -1,30 +1,8 @@
 with
 
-orders as (
-
-    select * from {{ ref('int_orders_validated') }}
-
-),
-
-settings as (
-
-    select * from {{ ref('int_settings_resolved') }}
-
-),
-
 purchases as (
 
-    select
-        orders.customer_id,
-        orders.order_date,
-        orders.amount
-
-    from orders
-    cross join settings
-    where
-        orders.is_purchase
-        and orders.has_known_customer
-        and orders.order_date <= settings.as_of_date
+    select * from {{ ref('int_purchases_filtered') }}
 
 ),
 

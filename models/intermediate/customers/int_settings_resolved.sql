@@ -42,7 +42,20 @@ resolved as (
         {{ segmentation_setting('loyal_min_orders') }} as loyal_min_orders,
         {{ segmentation_setting('loyal_min_tenure_days') }} as loyal_min_tenure_days,
         {{ segmentation_setting('min_purchase_days_for_own_cycle') }}
-            as min_purchase_days_for_own_cycle
+            as min_purchase_days_for_own_cycle,
+        {{ segmentation_setting('value_tier_vip_share') }} as value_tier_vip_share,
+        {{ segmentation_setting('value_tier_high_share') }} as value_tier_high_share,
+        {{ segmentation_setting('value_tier_medium_share') }} as value_tier_medium_share,
+        {{ segmentation_setting('bargain_min_discount_amount') }} as bargain_min_discount_amount,
+        {{ segmentation_setting('bargain_min_discounted_share') }} as bargain_min_discounted_share,
+        {{ segmentation_setting('bargain_min_purchases') }} as bargain_min_purchases,
+        '{{ segmentation_setting('seasonal_months') | join(',') }}' as seasonal_months,
+        {{ segmentation_setting('seasonal_min_share') }} as seasonal_min_share,
+        {{ segmentation_setting('seasonal_min_years') }} as seasonal_min_years,
+        {{ segmentation_setting('omnichannel_min_channels') }} as omnichannel_min_channels,
+        {{ segmentation_setting('referrer_min_referrals') }} as referrer_min_referrals,
+        {{ segmentation_setting('infrequent_multiplier') }} as infrequent_multiplier,
+        {{ segmentation_setting('max_plausible_age') }} as max_plausible_age
 
     from latest_dates
 

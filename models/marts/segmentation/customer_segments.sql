@@ -1,9 +1,36 @@
-{#- Lifecycle ladder: the first rule that matches wins (see the README, "Segment definitions"). -#}
+{#-
+    Lifecycle ladder: the first rule that matches wins (see the README, "Segment definitions").
+    RFM scores and the overlays sit beside it (README, "RFM" and "Overlays").
+-#}
 with
 
 customers as (
 
     select * from {{ ref('int_customers_aggregated') }}
+
+),
+
+rfm_scores as (
+
+    select * from {{ ref('int_customers_rfm_scored') }}
+
+),
+
+value_tiers as (
+
+    select * from {{ ref('int_customers_value_tiered') }}
+
+),
+
+behaviour as (
+
+    select * from {{ ref('int_customers_behaviour_flagged') }}
+
+),
+
+profiles as (
+
+    select * from {{ ref('int_customers_profiled') }}
 
 ),
 
@@ -46,6 +73,53 @@ labelled as (
 
     from customers
 
+),
+
+final as (
+
+    select
+        labelled.*,
+        rfm_scores.r_score,
+        rfm_scores.f_score,
+        rfm_scores.m_score,
+        rfm_scores.rfm_code,
+        rfm_scores.rfm_segment,
+        value_tiers.revenue_top_share,
+        value_tiers.value_tier,
+        value_tiers.is_vip,
+        behaviour.discount_known_order_count,
+        behaviour.discounted_order_count,
+        behaviour.discounted_order_share,
+        behaviour.is_bargain_hunter,
+        behaviour.season_purchase_days,
+        behaviour.season_purchase_day_share,
+        behaviour.season_years,
+        behaviour.is_seasonal,
+        behaviour.preferred_channel,
+        behaviour.known_channel_count,
+        behaviour.is_omnichannel,
+        behaviour.last_gap_days,
+        behaviour.prior_expected_interval_days,
+        behaviour.is_re_engaged,
+        behaviour.is_infrequent,
+        profiles.is_b2b,
+        profiles.referred_customers,
+        profiles.is_referrer,
+        profiles.age_years,
+        profiles.age_band,
+        profiles.country_code,
+        profiles.region
+
+    from labelled
+    left join rfm_scores
+        on labelled.customer_id = rfm_scores.customer_id
+    left join value_tiers
+        on labelled.customer_id = value_tiers.customer_id
+    left join behaviour
+        on labelled.customer_id = behaviour.customer_id
+    left join profiles
+        on labelled.customer_id = profiles.customer_id
+
 )
 
-select * from labelled
+select * from final
