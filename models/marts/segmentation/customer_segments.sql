@@ -11,25 +11,7 @@ labelled as (
 
     select
         customer_id,
-        case
-            when purchase_days = 0
-                then 'prospect'
-            when days_since_first_order <= {{ segmentation_setting('new_customer_days') }}
-                then 'new'
-            when days_since_last_order > {{ segmentation_setting('churned_multiplier') }} * expected_interval_days
-                then 'churned'
-            when days_since_last_order > {{ segmentation_setting('lapsed_multiplier') }} * expected_interval_days
-                then 'lapsed'
-            when days_since_last_order > {{ segmentation_setting('at_risk_multiplier') }} * expected_interval_days
-                then 'at_risk'
-            when
-                order_count >= {{ segmentation_setting('loyal_min_orders') }}
-                and days_since_first_order >= {{ segmentation_setting('loyal_min_tenure_days') }}
-                then 'loyal'
-            when purchase_days >= 2
-                then 'repeat'
-            else 'active'
-        end as lifecycle_segment,
+        {{ lifecycle_segment_case() }} as lifecycle_segment,
         order_count,
         purchase_days,
         signed_up_date,
