@@ -33,8 +33,8 @@ run: setup
 	@echo "Marts built in $${DBT_DUCKDB_PATH:-data/segments.duckdb} (schema 'marts')."
 
 lint: setup
-	$(BIN)/ruff check tools
-	$(BIN)/ruff format --check tools
+	$(BIN)/ruff check tools models
+	$(BIN)/ruff format --check tools models
 	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models macros tests analyses
 
 build-test: setup

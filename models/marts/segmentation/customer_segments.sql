@@ -7,6 +7,12 @@ customers as (
 
 ),
 
+predictions as (
+
+    select * from {{ ref('customer_predictions') }}
+
+),
+
 labelled as (
 
     select
@@ -28,6 +34,23 @@ labelled as (
 
     from customers
 
+),
+
+with_predictions as (
+
+    select
+        labelled.*,
+        predictions.p_alive,
+        predictions.expected_purchases,
+        cast(predictions.expected_spend_per_purchase as decimal(18, 2)) as expected_spend_per_purchase,
+        cast(predictions.expected_revenue as decimal(18, 2)) as expected_revenue,
+        predictions.prediction_horizon_days,
+        {{ churn_risk_band('predictions.p_alive') }} as predicted_churn_risk
+
+    from labelled
+    left join predictions
+        on labelled.customer_id = predictions.customer_id
+
 )
 
-select * from labelled
+select * from with_predictions
