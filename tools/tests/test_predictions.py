@@ -200,9 +200,7 @@ def test_time_unit_does_not_change_the_predictions(default_build: Build, tmp_pat
     assert days["alpha"] == pytest.approx(7 * weeks["alpha"], rel=1e-3)
     for name in ("r", "a", "b"):
         assert days[name] == pytest.approx(weeks[name], rel=1e-3), name
-    joined = in_days.set_index("customer_id").join(
-        in_weeks.set_index("customer_id"), rsuffix="_weeks"
-    )
+    joined = in_days.merge(in_weeks, on="customer_id", suffixes=("", "_weeks"))
     assert np.allclose(joined["p_alive"], joined["p_alive_weeks"], atol=1e-3)
     assert np.allclose(
         joined["expected_purchases"], joined["expected_purchases_weeks"], rtol=1e-2, atol=1e-3
