@@ -69,8 +69,8 @@ browser:
 	fi
 
 lint: setup
-	$(BIN)/ruff check tools
-	$(BIN)/ruff format --check tools
+	$(BIN)/ruff check tools models
+	$(BIN)/ruff format --check tools models
 	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models macros tests analyses
 
 build-test: setup

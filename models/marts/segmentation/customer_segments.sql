@@ -34,29 +34,17 @@ profiles as (
 
 ),
 
+predictions as (
+
+    select * from {{ ref('customer_predictions') }}
+
+),
+
 labelled as (
 
     select
         customer_id,
-        case
-            when purchase_days = 0
-                then 'prospect'
-            when days_since_first_order <= {{ segmentation_setting('new_customer_days') }}
-                then 'new'
-            when days_since_last_order > {{ segmentation_setting('churned_multiplier') }} * expected_interval_days
-                then 'churned'
-            when days_since_last_order > {{ segmentation_setting('lapsed_multiplier') }} * expected_interval_days
-                then 'lapsed'
-            when days_since_last_order > {{ segmentation_setting('at_risk_multiplier') }} * expected_interval_days
-                then 'at_risk'
-            when
-                order_count >= {{ segmentation_setting('loyal_min_orders') }}
-                and days_since_first_order >= {{ segmentation_setting('loyal_min_tenure_days') }}
-                then 'loyal'
-            when purchase_days >= 2
-                then 'repeat'
-            else 'active'
-        end as lifecycle_segment,
+        {{ lifecycle_segment_case() }} as lifecycle_segment,
         order_count,
         purchase_days,
         signed_up_date,
@@ -108,7 +96,14 @@ final as (
         profiles.age_years,
         profiles.age_band,
         profiles.country_code,
-        profiles.region
+        profiles.region,
+        predictions.p_alive,
+        predictions.expected_purchases_90d,
+        predictions.expected_purchases,
+        predictions.prediction_horizon_days,
+        cast(predictions.expected_spend_per_purchase as decimal(18, 2)) as expected_spend_per_purchase,
+        cast(predictions.expected_revenue as decimal(18, 2)) as expected_revenue,
+        {{ churn_risk_band('predictions.p_alive') }} as predicted_churn_risk
 
     from labelled
     left join rfm_scores
@@ -119,6 +114,8 @@ final as (
         on labelled.customer_id = behaviour.customer_id
     left join profiles
         on labelled.customer_id = profiles.customer_id
+    left join predictions
+        on labelled.customer_id = predictions.customer_id
 
 )
 

@@ -1,0 +1,163 @@
+{#-
+    The lifecycle rules, written once and shared by `int_customers_aggregated` / `customer_segments`
+    (one as-of date) and `customer_segment_history` (every month end), so the two cannot diverge.
+-#}
+
+{#-
+    Per (customer, as-of date) purchase figures, rendered as CTE definitions to place inside a
+    `with` list (the caller writes the comma before and after). The last CTE is named `name`.
+
+    customers     relation or CTE with customer_id, signed_up_date
+    purchase_days relation or CTE with customer_id, purchase_date, orders_on_day, revenue_on_day
+                  (one row per customer and purchase day)
+    as_of_dates   relation or CTE with as_of_date, min_purchase_days_for_own_cycle
+                  (one row per date to compute the figures for)
+
+    For each as-of date only purchase days on or before it count, and the as-of population is
+    every customer signed up on or before it or with a purchase on or before it; the baseline
+    interval is the median over that date's population.
+-#}
+{% macro customer_figures(customers, purchase_days, as_of_dates, name='customer_figures') -%}
+    {{ return(adapter.dispatch('customer_figures', 'segmentation')(customers, purchase_days, as_of_dates, name)) }}
+{%- endmacro %}
+
+{% macro default__customer_figures(customers, purchase_days, as_of_dates, name) -%}
+{{ name }}_purchase_facts as (
+
+    select
+        dates.as_of_date,
+        days.customer_id,
+        cast(sum(days.orders_on_day) as {{ dbt.type_bigint() }}) as order_count,
+        count(*) as purchase_days,
+        min(days.purchase_date) as first_order_date,
+        max(days.purchase_date) as last_order_date,
+        sum(days.revenue_on_day) as total_revenue
+
+    from {{ purchase_days }} as days
+    inner join {{ as_of_dates }} as dates
+        on days.purchase_date <= dates.as_of_date
+    group by dates.as_of_date, days.customer_id
+
+),
+
+{{ name }}_population as (
+
+    select
+        customers.customer_id,
+        customers.signed_up_date,
+        facts.first_order_date,
+        facts.last_order_date,
+        dates.as_of_date,
+        dates.min_purchase_days_for_own_cycle,
+        coalesce(facts.order_count, 0) as order_count,
+        coalesce(facts.purchase_days, 0) as purchase_days,
+        coalesce(facts.total_revenue, 0) as total_revenue
+
+    from {{ customers }} as customers
+    cross join {{ as_of_dates }} as dates
+    left join {{ name }}_purchase_facts as facts
+        on
+            customers.customer_id = facts.customer_id
+            and dates.as_of_date = facts.as_of_date
+    where
+        customers.signed_up_date <= dates.as_of_date
+        or facts.customer_id is not null
+
+),
+
+{{ name }}_intervals as (
+
+    select
+        *,
+        {{ dbt.datediff('first_order_date', 'as_of_date', 'day') }}
+            as days_since_first_order,
+        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }}
+            as days_since_last_order,
+        case
+            when purchase_days >= 2
+                then
+                    cast(
+                        {{ dbt.datediff('first_order_date', 'last_order_date', 'day') }}
+                        as {{ type_double() }}
+                    )
+                    / (purchase_days - 1)
+        end as own_interval_days
+
+    from {{ name }}_population
+
+),
+
+{{ name }}_baselines as (
+
+    select
+        as_of_date,
+        percentile_cont(0.5) within group (order by own_interval_days) as baseline_interval_days
+
+    from {{ name }}_intervals
+    where purchase_days >= 2
+    group by as_of_date
+
+),
+
+{{ name }} as (
+
+    select
+        intervals.customer_id,
+        intervals.as_of_date,
+        intervals.signed_up_date,
+        intervals.order_count,
+        intervals.purchase_days,
+        intervals.first_order_date,
+        intervals.last_order_date,
+        intervals.days_since_first_order,
+        intervals.days_since_last_order,
+        intervals.own_interval_days,
+        baselines.baseline_interval_days,
+        case
+            when intervals.purchase_days >= intervals.min_purchase_days_for_own_cycle
+                then intervals.own_interval_days
+            when intervals.purchase_days >= 1
+                then baselines.baseline_interval_days
+        end as expected_interval_days,
+        cast(intervals.total_revenue as decimal(18, 2)) as total_revenue,
+        cast(
+            case
+                when intervals.order_count > 0 then intervals.total_revenue / intervals.order_count
+            end as decimal(18, 2)
+        ) as average_order_value
+
+    from {{ name }}_intervals as intervals
+    left join {{ name }}_baselines as baselines
+        on intervals.as_of_date = baselines.as_of_date
+
+)
+{%- endmacro %}
+
+
+{#-
+    The lifecycle ladder as one CASE expression, first match wins (README, "Segment definitions").
+    Reads the columns purchase_days, order_count, days_since_first_order, days_since_last_order
+    and expected_interval_days (optionally qualified by `relation`) and the thresholds in force.
+-#}
+{% macro lifecycle_segment_case(relation=none) -%}
+    {%- set p = (relation ~ '.') if relation else '' -%}
+    case
+        when {{ p }}purchase_days = 0
+            then 'prospect'
+        when {{ p }}days_since_first_order <= {{ segmentation_setting('new_customer_days') }}
+            then 'new'
+        when {{ p }}days_since_last_order > {{ segmentation_setting('churned_multiplier') }} * {{ p }}expected_interval_days
+            then 'churned'
+        when {{ p }}days_since_last_order > {{ segmentation_setting('lapsed_multiplier') }} * {{ p }}expected_interval_days
+            then 'lapsed'
+        when {{ p }}days_since_last_order > {{ segmentation_setting('at_risk_multiplier') }} * {{ p }}expected_interval_days
+            then 'at_risk'
+        when
+            {{ p }}order_count >= {{ segmentation_setting('loyal_min_orders') }}
+            and {{ p }}days_since_first_order >= {{ segmentation_setting('loyal_min_tenure_days') }}
+            then 'loyal'
+        when {{ p }}purchase_days >= 2
+            then 'repeat'
+        else 'active'
+    end
+{%- endmacro %}

@@ -1,0 +1,124 @@
+{#-
+    The migration matrix: for each pair of consecutive snapshots of customer_segment_history,
+    how many customers moved from each segment to each other one. Customers entering the
+    population have no from-segment; customers leaving it (only possible when restated data
+    removed them) have no to-segment. Only pairs that occur are listed.
+-#}
+with
+
+history as (
+
+    select * from {{ ref('customer_segment_history') }}
+
+),
+
+snapshots as (
+
+    select distinct
+        as_of_date,
+        is_month_end
+
+    from history
+
+),
+
+snapshot_pairs as (
+
+    select
+        as_of_date as to_as_of_date,
+        is_month_end,
+        lag(as_of_date) over (order by as_of_date) as from_as_of_date
+
+    from snapshots
+
+),
+
+consecutive_pairs as (
+
+    select * from snapshot_pairs
+    where from_as_of_date is not null
+
+),
+
+earlier as (
+
+    select
+        consecutive_pairs.from_as_of_date,
+        consecutive_pairs.to_as_of_date,
+        history.customer_id,
+        history.lifecycle_segment
+
+    from consecutive_pairs
+    inner join history
+        on consecutive_pairs.from_as_of_date = history.as_of_date
+
+),
+
+later as (
+
+    select
+        consecutive_pairs.from_as_of_date,
+        consecutive_pairs.to_as_of_date,
+        consecutive_pairs.is_month_end,
+        history.customer_id,
+        history.lifecycle_segment
+
+    from consecutive_pairs
+    inner join history
+        on consecutive_pairs.to_as_of_date = history.as_of_date
+
+),
+
+moves as (
+
+    select
+        earlier.lifecycle_segment as from_segment,
+        later.lifecycle_segment as to_segment,
+        coalesce(earlier.from_as_of_date, later.from_as_of_date) as from_as_of_date,
+        coalesce(earlier.to_as_of_date, later.to_as_of_date) as to_as_of_date
+
+    from earlier
+    full outer join later
+        on
+            earlier.to_as_of_date = later.to_as_of_date
+            and earlier.customer_id = later.customer_id
+
+),
+
+counted as (
+
+    select
+        from_as_of_date,
+        to_as_of_date,
+        from_segment,
+        to_segment,
+        count(*) as customers
+
+    from moves
+    group by from_as_of_date, to_as_of_date, from_segment, to_segment
+
+),
+
+final as (
+
+    select
+        counted.from_as_of_date,
+        counted.to_as_of_date,
+        consecutive_pairs.is_month_end,
+        counted.from_segment,
+        counted.to_segment,
+        counted.from_segment is null as is_entry,
+        counted.to_segment is null as is_exit,
+        counted.customers,
+        cast(counted.customers as {{ type_double() }})
+        / sum(counted.customers) over (
+            partition by counted.to_as_of_date, counted.from_segment
+        ) as share_of_from_segment
+
+    from counted
+    inner join consecutive_pairs
+        on counted.to_as_of_date = consecutive_pairs.to_as_of_date
+
+)
+
+select * from final

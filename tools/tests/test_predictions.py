@@ -1,0 +1,273 @@
+"""The predictive models reproduce the published CDNOW fit and agree with lifetimes.
+
+The CDNOW test converts the sample that ships with lifetimes into the project's raw contract,
+builds only what the fit needs with the published settings (calibration to 1997-09-30, time in
+weeks, $0 purchases counted) and checks the parameters against Fader, Hardie & Lee (2005).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import lifetimes
+import numpy as np
+import pandas as pd
+import pytest
+from lifetimes import BetaGeoFitter
+from lifetimes.utils import summary_data_from_transaction_data
+
+from tools.tests.conftest import Build, run_dbt
+from tools.tests.corruption import corrupt_and_test, failed_tests
+
+CDNOW_SAMPLE = Path(lifetimes.__file__).parent / "datasets" / "CDNOW_sample.txt"
+CUSTOMER_COLUMNS = [
+    "customer_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "signed_up_at",
+    "country_code",
+    "city",
+    "birth_date",
+    "gender",
+    "company_name",
+    "referred_by_customer_id",
+    "updated_at",
+]
+ORDER_COLUMNS = [
+    "order_id",
+    "customer_id",
+    "ordered_at",
+    "status",
+    "channel",
+    "amount",
+    "discount_amount",
+    "updated_at",
+]
+
+
+def write_cdnow_raw_files(folder: Path) -> int:
+    """Write CDNOW_sample.txt as raw_customers.csv / raw_orders.csv; return the customer count.
+
+    The sample has one row per purchase: master id, sample id (1-2357), date (YYYYMMDD), number
+    of CDs, dollar value. Every purchase becomes a completed order; a customer signs up on the
+    day of their first purchase.
+    """
+    purchases = pd.read_csv(
+        CDNOW_SAMPLE,
+        sep=r"\s+",
+        header=None,
+        names=["master_id", "customer_id", "date", "cds", "amount"],
+        dtype={"master_id": str, "customer_id": str, "date": str},
+    )
+    purchases["ordered_at"] = pd.to_datetime(purchases["date"], format="%Y%m%d").dt.strftime(
+        "%Y-%m-%d"
+    )
+    orders = pd.DataFrame({column: "" for column in ORDER_COLUMNS}, index=purchases.index)
+    orders["order_id"] = [f"cdnow-{position}" for position in range(len(purchases))]
+    orders["customer_id"] = purchases["customer_id"]
+    orders["ordered_at"] = purchases["ordered_at"]
+    orders["status"] = "completed"
+    orders["amount"] = purchases["amount"].map("{:.2f}".format)
+    first_purchases = purchases.groupby("customer_id", as_index=False)["ordered_at"].min()
+    customers = pd.DataFrame(
+        {column: "" for column in CUSTOMER_COLUMNS}, index=first_purchases.index
+    )
+    customers["customer_id"] = first_purchases["customer_id"]
+    customers["signed_up_at"] = first_purchases["ordered_at"]
+    folder.mkdir(parents=True, exist_ok=True)
+    customers.to_csv(folder / "raw_customers.csv", index=False)
+    orders.to_csv(folder / "raw_orders.csv", index=False)
+    return len(customers)
+
+
+def test_cdnow_fit_reproduces_fader_hardie_lee_2005(tmp_path: Path) -> None:
+    """BG/NBD on CDNOW (2,357 customers, weeks, to 1997-09-30): r, alpha, a, b of the paper."""
+    raw_dir = tmp_path / "cdnow"
+    assert write_cdnow_raw_files(raw_dir) == 2357
+    database = tmp_path / "cdnow.duckdb"
+    dbt_vars = {
+        "raw_dir": str(raw_dir),
+        "as_of_date": "1997-09-30",
+        "min_purchase_amount": 0,
+        "prediction_time_unit": "weeks",
+    }
+    run_dbt(
+        [
+            "build",
+            "--select",
+            "+predictive_model_parameters",
+            "--indirect-selection",
+            "cautious",  # only tests whose models are all built here
+            "--vars",
+            json.dumps(dbt_vars),
+        ],
+        database,
+        tmp_path,
+    )
+    with duckdb.connect(str(database), read_only=True) as connection:
+        row = connection.sql("select * from marts.predictive_model_parameters").df().iloc[0]
+    assert row["bgnbd_customers"] == 2357
+    assert row["prediction_time_unit"] == "weeks"
+    # Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way", Marketing Science 24(2).
+    published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    assert {name: round(float(row[name]), 3) for name in published} == published
+    assert round(float(row["bgnbd_log_likelihood"]), 1) == -9582.4
+    # Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value": 946 repeat buyers.
+    assert row["gamma_gamma_customers"] == 946
+    gamma_gamma = {"p": 6.25, "q": 3.74, "v": 15.44}
+    assert {name: round(float(row[name]), 2) for name in gamma_gamma} == gamma_gamma
+
+
+def test_predictions_match_lifetimes(default_build: Build) -> None:
+    """lifetimes' own summary of the same purchases (daily, then in weeks), fitted and scored by
+    lifetimes directly, gives the same inputs, parameters and scores."""
+    purchases = default_build.query(
+        """
+        select orders.customer_id, orders.order_date, orders.amount
+        from intermediate.int_orders_validated as orders
+        cross join intermediate.int_settings_resolved as settings
+        where orders.is_purchase and orders.has_known_customer
+            and orders.order_date <= settings.as_of_date
+        """
+    )
+    as_of = default_build.query("select as_of_date from intermediate.int_settings_resolved")
+    summary = summary_data_from_transaction_data(
+        purchases.assign(
+            order_date=pd.to_datetime(purchases["order_date"]),
+            amount=purchases["amount"].astype(float),
+        ),
+        customer_id_col="customer_id",
+        datetime_col="order_date",
+        monetary_value_col="amount",
+        observation_period_end=pd.Timestamp(as_of["as_of_date"].iloc[0]),
+        freq="D",
+    )
+    summary["recency"] /= 7  # the default time unit is weeks
+    summary["T"] /= 7
+    mine = default_build.query("select * from marts.customer_predictions").set_index("customer_id")
+    assert sorted(mine.index) == sorted(summary.index)
+    joined = mine.join(summary)
+    assert (joined["bgnbd_frequency"] == joined["frequency"]).all()
+    assert np.allclose(joined["bgnbd_recency"], joined["recency"], rtol=0, atol=1e-12)
+    assert np.allclose(joined["bgnbd_t"], joined["T"], rtol=0, atol=1e-12)
+    repeat = joined[joined["frequency"] > 0]
+    assert np.allclose(repeat["average_repeat_spend"], repeat["monetary_value"], rtol=1e-9)
+
+    fitter = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+    parameters = default_build.query("select * from marts.predictive_model_parameters").iloc[0]
+    for name in ("r", "alpha", "a", "b"):
+        assert parameters[name] == pytest.approx(fitter.params_[name], rel=1e-4), name
+    fitter.params_ = pd.Series({name: parameters[name] for name in ("r", "alpha", "a", "b")})
+    p_alive = fitter.conditional_probability_alive(
+        joined["frequency"], joined["recency"], joined["T"]
+    )
+    expected = fitter.conditional_expected_number_of_purchases_up_to_time(
+        90 / 7, joined["frequency"], joined["recency"], joined["T"]
+    )
+    assert np.allclose(joined["p_alive"], p_alive, rtol=1e-9, atol=1e-12)
+    assert np.allclose(joined["expected_purchases"], expected, rtol=1e-9, atol=1e-12)
+    assert (joined.loc[joined["frequency"] == 0, "p_alive"] == 1).all()
+
+
+def test_time_unit_does_not_change_the_predictions(default_build: Build, tmp_path: Path) -> None:
+    """In days, alpha is 7 times the weekly one and the scores are the same (BG/NBD is invariant
+    to rescaling time)."""
+    dbt_vars = {**default_build.vars, "prediction_time_unit": "days"}
+    database = tmp_path / "days.duckdb"
+    run_dbt(
+        [
+            "build",
+            "--select",
+            "+customer_predictions",
+            "--indirect-selection",
+            "cautious",
+            "--vars",
+            json.dumps(dbt_vars),
+        ],
+        database,
+        tmp_path,
+    )
+    with duckdb.connect(str(database), read_only=True) as connection:
+        days = connection.sql("select * from marts.predictive_model_parameters").df().iloc[0]
+        in_days = connection.sql("select * from marts.customer_predictions").df()
+    weeks = default_build.query("select * from marts.predictive_model_parameters").iloc[0]
+    in_weeks = default_build.query("select * from marts.customer_predictions")
+    assert days["prediction_time_unit"] == "days"
+    assert days["alpha"] == pytest.approx(7 * weeks["alpha"], rel=1e-3)
+    for name in ("r", "a", "b"):
+        assert days[name] == pytest.approx(weeks[name], rel=1e-3), name
+    joined = in_days.merge(in_weeks, on="customer_id", suffixes=("", "_weeks"))
+    assert np.allclose(joined["p_alive"], joined["p_alive_weeks"], atol=1e-3)
+    assert np.allclose(
+        joined["expected_purchases"], joined["expected_purchases_weeks"], rtol=1e-2, atol=1e-3
+    )
+
+
+def test_prediction_tests_fail_on_broken_rows(default_build: Build, tmp_path: Path) -> None:
+    def one(band: str) -> str:
+        return (
+            "(select min(customer_id) from marts.customer_segments"
+            f" where predicted_churn_risk = '{band}')"
+        )
+
+    def second(band: str) -> str:
+        return (
+            "(select max(customer_id) from marts.customer_segments"
+            f" where predicted_churn_risk = '{band}')"
+        )
+
+    code, output = corrupt_and_test(
+        default_build,
+        tmp_path,
+        [
+            # P(alive) above 1 (still in the low band, so no band rule breaks)
+            f"update marts.customer_segments set p_alive = 1.5 where customer_id = {one('low')}",
+            # negative expected purchases
+            "update marts.customer_segments set expected_purchases = -1"
+            f" where customer_id = {second('low')}",
+            # an unknown band (breaks the medium rung too)
+            "update marts.customer_segments set predicted_churn_risk = 'extreme'"
+            f" where customer_id = {one('medium')}",
+            # a high-risk customer labelled low (breaks the high and low rungs)
+            "update marts.customer_segments set predicted_churn_risk = 'low'"
+            f" where customer_id = {one('high')}",
+        ],
+        "customer_segments,test_type:data",
+    )
+    assert code != 0
+    assert failed_tests(output) == {
+        "customer_segments_p_alive_is_a_probability",
+        "customer_segments_expected_purchases_not_negative",
+        "customer_segments_predicted_churn_risk_accepted_values",
+        "churn_risk_rule_medium",
+        "churn_risk_rule_high",
+        "churn_risk_rule_low",
+    }, output[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("dbt_vars", "message"),
+    [
+        ({"prediction_time_unit": "months"}, "var 'prediction_time_unit' must be days or weeks"),
+        ({"prediction_horizon_days": 0}, "var 'prediction_horizon_days' must be a whole number"),
+        (
+            {"high_churn_risk_below_p_alive": 0.8},
+            "var 'high_churn_risk_below_p_alive' (0.8) must not exceed var",
+        ),
+    ],
+)
+def test_bad_prediction_vars_stop_the_build_naming_the_var(
+    tmp_path: Path, dbt_vars: dict[str, object], message: str
+) -> None:
+    result = run_dbt(
+        ["compile", "--select", "int_prediction_settings_resolved", "--vars", json.dumps(dbt_vars)],
+        tmp_path / "unused.duckdb",
+        tmp_path,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stdout, result.stdout[-3000:]
