@@ -7,8 +7,10 @@ weeks, $0 purchases counted) and checks the parameters against Fader, Hardie & L
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import lifetimes
@@ -16,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from lifetimes import BetaGeoFitter
-from lifetimes.utils import summary_data_from_transaction_data
+from lifetimes.utils import ConvergenceError, summary_data_from_transaction_data
 
 from tools.tests.conftest import Build, run_dbt
 from tools.tests.corruption import corrupt_and_test, failed_tests
@@ -271,3 +273,40 @@ def test_bad_prediction_vars_stop_the_build_naming_the_var(
     )
     assert result.returncode != 0
     assert message in result.stdout, result.stdout[-3000:]
+
+
+def _load_model_module(name: str) -> Any:
+    path = Path(__file__).resolve().parents[2] / "models" / "marts" / "predictions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _FitterConvergingFrom:
+    """Stands in for a lifetimes fitter that converges only from a given tolerance on."""
+
+    def __init__(self, tolerance: float | None) -> None:
+        self.tolerance = tolerance
+        self.tried: list[float] = []
+
+    def fit(self, *data: object, tol: float) -> None:
+        self.tried.append(tol)
+        if self.tolerance is None or tol < self.tolerance:
+            print("lifetimes prints the failed optimiser result here")
+            raise ConvergenceError("did not converge")
+
+
+def test_fit_retries_a_looser_tolerance_then_gives_up(capsys: pytest.CaptureFixture[str]) -> None:
+    fit = _load_model_module("predictive_model_parameters")._fit
+    converges_at_default = _FitterConvergingFrom(1e-7)
+    assert fit(converges_at_default) == 1e-7
+    precision_loss = _FitterConvergingFrom(1e-6)
+    assert fit(precision_loss) == 1e-6
+    assert precision_loss.tried == [1e-7, 1e-6]
+    assert capsys.readouterr().out == ""  # lifetimes' printout of the failed attempt is muted
+    never = _FitterConvergingFrom(None)
+    with pytest.raises(ConvergenceError, match="did not converge with any tolerance"):
+        fit(never)
+    assert never.tried == [1e-7, 1e-6, 1e-5]

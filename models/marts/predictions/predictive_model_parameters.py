@@ -7,23 +7,45 @@ the customers' frequency / recency / T in `int_customers_summarised` (time unit 
 predictions", and the model's yml for every column.
 """
 
+import contextlib
+import io
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from lifetimes import BetaGeoFitter, GammaGammaFitter
+from lifetimes.utils import ConvergenceError
+
+# lifetimes' default gradient tolerance first. At the optimum, BFGS can still stop with "precision
+# loss" (status 2) depending on the order of the floating-point sums; the next, looser tolerance
+# then ends at the same parameters to about 1e-6.
+FIT_TOLERANCES = (1e-7, 1e-6, 1e-5)
+
+
+def _fit(fitter: Any, *data: np.ndarray) -> float:
+    """Fit with the first tolerance that converges and return it; raise if none does."""
+    for tolerance in FIT_TOLERANCES:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # lifetimes prints failed attempts
+                fitter.fit(*data, tol=tolerance)
+        except ConvergenceError:
+            continue
+        return tolerance
+    raise ConvergenceError(
+        f"{type(fitter).__name__} did not converge with any tolerance in {FIT_TOLERANCES}"
+    )
 
 
 def _bgnbd(summary: pd.DataFrame) -> dict[str, Any]:
     """BG/NBD parameters r, alpha (in the time unit), a, b fitted on every customer."""
     if summary.empty:
-        return {"r": None, "alpha": None, "a": None, "b": None, "bgnbd_log_likelihood": None}
+        return {}
     frequency, recency, age = (
         summary[column].astype(float).to_numpy()
         for column in ("bgnbd_frequency", "bgnbd_recency", "bgnbd_t")
     )
     fitter = BetaGeoFitter(penalizer_coef=0.0)
-    fitter.fit(frequency, recency, age)
+    tolerance = _fit(fitter, frequency, recency, age)
     params = [float(fitter.params_[name]) for name in ("r", "alpha", "a", "b")]
     # lifetimes rescales time while fitting; the log-likelihood is recomputed in the project's
     # time unit so that it is comparable with the literature (CDNOW in weeks: -9582.4).
@@ -33,38 +55,58 @@ def _bgnbd(summary: pd.DataFrame) -> dict[str, Any]:
     return {
         **dict(zip(("r", "alpha", "a", "b"), params, strict=True)),
         "bgnbd_log_likelihood": -float(mean_negative_log_likelihood) * len(summary),
+        "bgnbd_fit_tolerance": tolerance,
     }
 
 
 def _gamma_gamma(repeat_buyers: pd.DataFrame) -> dict[str, Any]:
     """Gamma-Gamma parameters p, q, v fitted on repeat buyers with a positive average spend."""
     if len(repeat_buyers) < 2:
-        return {"p": None, "q": None, "v": None, "frequency_spend_correlation": None}
+        return {}
+    frequency, spend = (
+        repeat_buyers[column].astype(float).to_numpy()
+        for column in ("bgnbd_frequency", "average_repeat_spend")
+    )
     fitter = GammaGammaFitter(penalizer_coef=0.0)
-    fitter.fit(
-        repeat_buyers["bgnbd_frequency"].astype(float),
-        repeat_buyers["average_repeat_spend"].astype(float),
-    )
-    correlation = (
-        repeat_buyers["bgnbd_frequency"]
-        .astype(float)
-        .corr(repeat_buyers["average_repeat_spend"].astype(float))
-    )
+    tolerance = _fit(fitter, frequency, spend)
+    correlation = float(np.corrcoef(frequency, spend)[0, 1])
     return {
         **{name: float(fitter.params_[name]) for name in ("p", "q", "v")},
-        "frequency_spend_correlation": None if pd.isna(correlation) else float(correlation),
+        "gamma_gamma_fit_tolerance": tolerance,
+        "frequency_spend_correlation": None if np.isnan(correlation) else correlation,
     }
+
+
+COLUMNS = {
+    "as_of_date": "object",
+    "prediction_time_unit": "object",
+    "days_per_period": "int64",
+    "r": "float64",
+    "alpha": "float64",
+    "a": "float64",
+    "b": "float64",
+    "bgnbd_log_likelihood": "float64",
+    "bgnbd_fit_tolerance": "float64",
+    "bgnbd_customers": "int64",
+    "p": "float64",
+    "q": "float64",
+    "v": "float64",
+    "gamma_gamma_fit_tolerance": "float64",
+    "frequency_spend_correlation": "float64",
+    "gamma_gamma_customers": "int64",
+}
 
 
 def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="table")
-    summary = dbt.ref("int_customers_summarised").df()
+    # sorted, so that the same data always gives the same floating-point sums and parameters
+    summary = dbt.ref("int_customers_summarised").df().sort_values("customer_id")
     settings = dbt.ref("int_prediction_settings_resolved").df().iloc[0]
     repeat_buyers = summary[
         (summary["bgnbd_frequency"] > 0) & (summary["average_repeat_spend"] > 0)
     ]
     row = {
-        "as_of_date": settings["as_of_date"],
+        "as_of_date": pd.Timestamp(settings["as_of_date"]).date(),
         "prediction_time_unit": settings["prediction_time_unit"],
         "days_per_period": int(settings["days_per_period"]),
         **_bgnbd(summary),
@@ -72,25 +114,5 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         **_gamma_gamma(repeat_buyers),
         "gamma_gamma_customers": len(repeat_buyers),
     }
-    columns = [
-        "as_of_date",
-        "prediction_time_unit",
-        "days_per_period",
-        "r",
-        "alpha",
-        "a",
-        "b",
-        "bgnbd_log_likelihood",
-        "bgnbd_customers",
-        "p",
-        "q",
-        "v",
-        "frequency_spend_correlation",
-        "gamma_gamma_customers",
-    ]
-    frame = pd.DataFrame([row], columns=columns)
-    for name in ("r", "alpha", "a", "b", "bgnbd_log_likelihood", "p", "q", "v"):
-        frame[name] = frame[name].astype("float64")
-    frame["frequency_spend_correlation"] = frame["frequency_spend_correlation"].astype("float64")
-    frame["as_of_date"] = pd.to_datetime(frame["as_of_date"]).dt.date
-    return frame
+    frame = pd.DataFrame([row], columns=list(COLUMNS))
+    return frame.astype(COLUMNS)
