@@ -245,8 +245,14 @@ def benchmark_size(orders: int, runs: int, work: Path) -> dict[str, object]:
             f" lifetimes {summary.seconds[-1]:.1f}s, incremental {incremental.seconds[-1]:.1f}s",
             flush=True,
         )
+    results = json.loads((size_work / "target" / "run_results.json").read_text())
+    slowest = sorted(results["results"], key=lambda node: -node["execution_time"])[:6]
+    profile = ", ".join(
+        f"{node['unique_id'].split('.')[-1][:48]} {node['execution_time']:.1f}s" for node in slowest
+    )
     return {
         "orders": orders,
+        "profile": profile,
         "build": build,
         "floor": floor,
         "lifetimes": summary,
@@ -292,6 +298,8 @@ def report(results: list[dict[str, object]], overhead: tuple[float, float], runs
             f" {incremental.median:.1f} s | {incremental.median / build.median:.0%} |"
             f" {build.peak:,.0f} MiB | {result['agreement']} |"
         )
+    lines += ["", "Slowest nodes of the last build after the daily delta (dbt run_results):", ""]
+    lines += [f"- {result['orders']:,} orders: {result['profile']}" for result in results]
     lines += [
         "",
         f"Fixed overhead: `dbt parse` {overhead[0]:.1f} s; `dbt build` of the bundled sample"
