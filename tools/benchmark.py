@@ -320,10 +320,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "benchmark" / "results.md")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    results = [benchmark_size(int(size), args.runs, args.work) for size in args.sizes.split(",")]
     overhead = fixed_overhead(args.work)
-    table = report(results, overhead, args.runs)
-    args.out.write_text(table, encoding="utf-8")
+    results: list[dict[str, object]] = []
+    for size in args.sizes.split(","):
+        results.append(benchmark_size(int(size), args.runs, args.work))
+        table = report(results, overhead, args.runs)
+        args.out.write_text(
+            table, encoding="utf-8"
+        )  # after every size, so a long run keeps its figures
     print(table)
 
 
