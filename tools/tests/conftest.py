@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
+from lifetimes.utils import summary_data_from_transaction_data
 
 from tools.generate_raw_data import generate, write
 from tools.publish import publish
@@ -39,6 +40,31 @@ class Build:
 
     def raw(self, table: str) -> pd.DataFrame:
         return pd.read_csv(self.raw_dir / f"{table}.csv", dtype=str, keep_default_na=False)
+
+    def lifetimes_daily_summary(self) -> pd.DataFrame:
+        """lifetimes' daily summary (frequency, recency, T, monetary_value) of the build's
+        purchases, restated here from int_orders_validated and the as-of date."""
+        purchases = self.query(
+            """
+            select orders.customer_id, orders.order_date, orders.amount
+            from intermediate.int_orders_validated as orders
+            cross join intermediate.int_settings_resolved as settings
+            where orders.is_purchase and orders.has_known_customer
+                and orders.order_date <= settings.as_of_date
+            """
+        )
+        as_of = self.query("select as_of_date from intermediate.int_settings_resolved")
+        return summary_data_from_transaction_data(
+            purchases.assign(
+                order_date=pd.to_datetime(purchases["order_date"]),
+                amount=purchases["amount"].astype(float),
+            ),
+            customer_id_col="customer_id",
+            datetime_col="order_date",
+            monetary_value_col="amount",
+            observation_period_end=pd.Timestamp(as_of["as_of_date"].iloc[0]),
+            freq="D",
+        )
 
 
 def run_dbt(

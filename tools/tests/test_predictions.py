@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from lifetimes import BetaGeoFitter
-from lifetimes.utils import ConvergenceError, summary_data_from_transaction_data
+from lifetimes.utils import ConvergenceError
 
 from tools.tests.conftest import Build, run_dbt
 from tools.tests.corruption import corrupt_and_test, failed_tests
@@ -127,27 +127,7 @@ def test_cdnow_fit_reproduces_fader_hardie_lee_2005(tmp_path: Path) -> None:
 def test_predictions_match_lifetimes(default_build: Build) -> None:
     """lifetimes' own summary of the same purchases (daily, then in weeks), fitted and scored by
     lifetimes directly, gives the same inputs, parameters and scores."""
-    purchases = default_build.query(
-        """
-        select orders.customer_id, orders.order_date, orders.amount
-        from intermediate.int_orders_validated as orders
-        cross join intermediate.int_settings_resolved as settings
-        where orders.is_purchase and orders.has_known_customer
-            and orders.order_date <= settings.as_of_date
-        """
-    )
-    as_of = default_build.query("select as_of_date from intermediate.int_settings_resolved")
-    summary = summary_data_from_transaction_data(
-        purchases.assign(
-            order_date=pd.to_datetime(purchases["order_date"]),
-            amount=purchases["amount"].astype(float),
-        ),
-        customer_id_col="customer_id",
-        datetime_col="order_date",
-        monetary_value_col="amount",
-        observation_period_end=pd.Timestamp(as_of["as_of_date"].iloc[0]),
-        freq="D",
-    )
+    summary = default_build.lifetimes_daily_summary()
     summary["recency"] /= 7  # the default time unit is weeks
     summary["T"] /= 7
     mine = default_build.query("select * from marts.customer_predictions").set_index("customer_id")

@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from lifetimes.utils import summary_data_from_transaction_data
 
 from tools.reference_segments import (
     AGE_BANDS,
@@ -235,23 +234,7 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
 
 def test_frequency_recency_tenure_match_lifetimes(default_build: Build) -> None:
     """lifetimes' daily summary of the same purchases gives the same frequency, recency and T."""
-    purchases = default_build.query(
-        """
-        select orders.customer_id, orders.order_date, orders.amount
-        from intermediate.int_orders_validated as orders
-        cross join intermediate.int_settings_resolved as settings
-        where orders.is_purchase and orders.has_known_customer
-            and orders.order_date <= settings.as_of_date
-        """
-    )
-    as_of = default_build.query("select as_of_date from intermediate.int_settings_resolved")
-    summary = summary_data_from_transaction_data(
-        purchases.assign(order_date=pd.to_datetime(purchases["order_date"])),
-        customer_id_col="customer_id",
-        datetime_col="order_date",
-        observation_period_end=pd.Timestamp(as_of["as_of_date"].iloc[0]),
-        freq="D",
-    )
+    summary = default_build.lifetimes_daily_summary()
     mine = default_build.query(
         """
         select
