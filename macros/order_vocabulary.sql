@@ -16,7 +16,7 @@
     reject it by name. -#}
 {% macro normalise_order_status(expression) -%}
     {%- set folded -%}
-        regexp_replace(lower({{ trim_text(expression) }}), '[\s-]+', '_', 'g')
+        {{ replace_all('lower(' ~ trim_text(expression) ~ ')', '[\s-]+', '_') }}
     {%- endset -%}
     case {{ folded }}
         when 'canceled' then 'cancelled'
@@ -34,7 +34,7 @@
 {#- One of known_order_channels(): known spellings folded, empty as 'unknown', anything else as 'other'. -#}
 {% macro normalise_channel(expression) -%}
     {%- set folded -%}
-        regexp_replace(lower({{ trim_text(expression) }}), '[\s-]+', '_', 'g')
+        {{ replace_all('lower(' ~ trim_text(expression) ~ ')', '[\s-]+', '_') }}
     {%- endset -%}
     case
         when {{ folded }} is null then 'unknown'

@@ -61,7 +61,7 @@ unscored_rows as (
 
     select
         *,
-        null as expected_score
+        cast(null as {{ type_double() }}) as expected_score
 
     from {{ model }}
     where not coalesce({{ where_condition }}, false)

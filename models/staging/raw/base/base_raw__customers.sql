@@ -51,7 +51,7 @@ cleaned as (
         {{ title_case('raw_first_name') }} as first_name,
         {{ title_case('raw_last_name') }} as last_name,
         {{ clean_token('raw_email') }} as email,
-        nullif(regexp_replace(coalesce(raw_phone, ''), '[^0-9+]', '', 'g'), '') as phone,
+        nullif({{ replace_all("coalesce(raw_phone, '')", '[^0-9+]', '') }}, '') as phone,
         {{ parse_utc_timestamp('signed_up_at_text') }} as signed_up_at,
         upper({{ clean_token('raw_country_code') }}) as country_code,
         {{ title_case('raw_city') }} as city,
@@ -75,7 +75,7 @@ checked as (
             when updated_at is null and updated_at_text is not null then 'unparseable_updated_at'
         end as row_problem,
         coalesce(birth_date is null and birth_date_text is not null, false) as has_invalid_birth_date,
-        coalesce(regexp_full_match(email, '[^@\s]+@[^@\s]+\.[a-z]{2,}'), false) as has_valid_email
+        coalesce({{ matches_fully('email', '[^@\s]+@[^@\s]+\.[a-z]{2,}') }}, false) as has_valid_email
 
     from cleaned
 

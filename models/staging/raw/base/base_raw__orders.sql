@@ -138,7 +138,7 @@ final as (
         cast(ordered_at as date) as order_date,
         case
             when has_invalid_discount_amount then null
-            else coalesce(parsed_discount_amount, 0)
+            else coalesce(parsed_discount_amount, cast(0 as decimal(18, 4)))
         end as discount_amount,
         case when row_outcome = 'rejected' then row_problem end as reject_reason
 
