@@ -18,7 +18,7 @@ export VARS ?=
 CHROMIUM := /usr/bin/chromium
 BROWSER_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: help setup run publish report docs browser test lint build-test docs-check pytest benchmark clean
+.PHONY: help setup run publish report docs browser java test lint build-test docs-check pytest benchmark clean
 
 help:
 	@echo "make run     set up, build and test the marts on the bundled sample, then publish them"
@@ -81,8 +81,18 @@ docs-check: setup
 	DBT_DUCKDB_PATH=data/test.duckdb $(DBT) docs generate --quiet
 	$(BIN)/python -m tools.check_docs_coverage target
 
-pytest: setup browser
-	$(BIN)/python -m pytest tools/tests
+# Spark (the engine tests) needs Java 17: Debian's headless runtime when no java is on the PATH.
+java:
+	@if ! command -v java > /dev/null; then \
+		echo "==> Installing Debian's openjdk-17-jre-headless (for the Spark tests)"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+			openjdk-17-jre-headless > /dev/null; \
+	fi
+
+pytest: setup browser java
+	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python -m pytest tools/tests
 
 test: lint build-test docs-check pytest
 

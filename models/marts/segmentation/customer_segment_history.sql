@@ -3,11 +3,12 @@
     date itself, computed with the same macros as customer_segments (see the README, "History and
     predictions"). Incremental: a run computes only month ends after the latest stored one and the
     as-of date; the pre-hook first removes the previous run's as-of snapshot when it was not a
-    month end, and any snapshot after the current as-of date.
+    month end, and any snapshot after the current as-of date. On Spark, whose plain tables cannot
+    delete rows, it is a table rebuilt in full.
 -#}
 {{
     config(
-        materialized='incremental',
+        materialized='table' if target.type == 'spark' else 'incremental',
         unique_key=['customer_id', 'as_of_date'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
