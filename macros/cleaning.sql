@@ -60,14 +60,40 @@
     nullif(trim(both ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) from cast({{ expression }} as {{ dbt.type_string() }})), '')
 {%- endmacro %}
 
+{#- DuckDB's trim with a set of characters is slow (about 4x a plain read on 10M rows): it runs only
+    when the first or the last character is one of them, which is the same result. -#}
 {% macro duckdb__trim_text(expression) -%}
-    nullif(trim(cast({{ expression }} as {{ dbt.type_string() }}), ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '')
+    {%- set text = "cast(" ~ expression ~ " as " ~ dbt.type_string() ~ ")" -%}
+    nullif(
+        case
+            when ascii({{ text }}) in (9, 10, 11, 12, 13, 32) or ascii({{ text }}[-1]) in (9, 10, 11, 12, 13, 32)
+                then trim({{ text }}, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13))
+            else {{ text }}
+        end,
+        ''
+    )
 {%- endmacro %}
 
 
 {#- Trimmed text with inner runs of white space folded to one space; empty becomes null. -#}
 {% macro clean_text(expression) -%}
+    {{ return(adapter.dispatch('clean_text', 'segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__clean_text(expression) -%}
     {{ trim_text(replace_all("cast(" ~ expression ~ " as " ~ dbt.type_string() ~ ")", '\s+', ' ')) }}
+{%- endmacro %}
+
+{#- Text with no white space at all (most ids) skips the regular expression and the trim: the same
+    result, several times faster on DuckDB. \s is [\t\n\f\r ] in RE2; \x0b (vertical tab) is
+    trimmed too. -#}
+{% macro duckdb__clean_text(expression) -%}
+    {%- set text = "cast(" ~ expression ~ " as " ~ dbt.type_string() ~ ")" -%}
+    case
+        when regexp_matches({{ text }}, {{ string_literal('[\s\x0b]') }})
+            then nullif(trim({{ replace_all(text, '\s+', ' ') }}, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '')
+        else nullif({{ text }}, '')
+    end
 {%- endmacro %}
 
 

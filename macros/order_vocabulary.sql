@@ -11,16 +11,20 @@
 {%- endmacro %}
 
 
-{#- Lower-cased, trimmed status with runs of white space/hyphens as one underscore; 'canceled'
-    spelled 'cancelled'. Anything not in order_statuses() stays as written, so that staging can
-    reject it by name. -#}
-{% macro normalise_order_status(expression) -%}
-    {%- set folded -%}
-        {{ replace_all('lower(' ~ trim_text(expression) ~ ')', '[\s-]+', '_') }}
-    {%- endset -%}
-    case {{ folded }}
+{#- A raw status or channel as a vocabulary key: trimmed, lower-cased, runs of white space and
+    hyphens as one underscore; empty becomes null. Computed once per row, then mapped by
+    normalise_order_status and normalise_channel. -#}
+{% macro vocabulary_key(expression) -%}
+    {{ replace_all('lower(' ~ trim_text(expression) ~ ')', '[\s-]+', '_') }}
+{%- endmacro %}
+
+
+{#- The status of a vocabulary_key: 'canceled' spelled 'cancelled'. Anything not in
+    order_statuses() stays as written, so that staging can reject it by name. -#}
+{% macro normalise_order_status(key) -%}
+    case {{ key }}
         when 'canceled' then 'cancelled'
-        else {{ folded }}
+        else {{ key }}
     end
 {%- endmacro %}
 
@@ -31,24 +35,21 @@
 {%- endmacro %}
 
 
-{#- One of known_order_channels(): known spellings folded, empty as 'unknown', anything else as 'other'. -#}
-{% macro normalise_channel(expression) -%}
-    {%- set folded -%}
-        {{ replace_all('lower(' ~ trim_text(expression) ~ ')', '[\s-]+', '_') }}
-    {%- endset -%}
+{#- The channel of a vocabulary_key: one of known_order_channels(), 'unknown' when empty, 'other' for anything else. -#}
+{% macro normalise_channel(key) -%}
     case
-        when {{ folded }} is null then 'unknown'
-        when {{ folded }} in ('online', 'web', 'website', 'ecommerce', 'e_commerce', 'webshop')
+        when {{ key }} is null then 'unknown'
+        when {{ key }} in ('online', 'web', 'website', 'ecommerce', 'e_commerce', 'webshop')
             then 'online'
-        when {{ folded }} in ('store', 'in_store', 'instore', 'retail', 'shop', 'pos', 'offline')
+        when {{ key }} in ('store', 'in_store', 'instore', 'retail', 'shop', 'pos', 'offline')
             then 'store'
-        when {{ folded }} in ('mobile_app', 'app', 'mobile', 'mobileapp', 'ios', 'android')
+        when {{ key }} in ('mobile_app', 'app', 'mobile', 'mobileapp', 'ios', 'android')
             then 'mobile_app'
-        when {{ folded }} in ('social', 'facebook', 'instagram', 'tiktok', 'zalo', 'social_media')
+        when {{ key }} in ('social', 'facebook', 'instagram', 'tiktok', 'zalo', 'social_media')
             then 'social'
-        when {{ folded }} in ('marketplace', 'shopee', 'lazada', 'tiki', 'amazon')
+        when {{ key }} in ('marketplace', 'shopee', 'lazada', 'tiki', 'amazon')
             then 'marketplace'
-        when {{ folded }} in ('phone', 'call_center', 'telephone', 'hotline')
+        when {{ key }} in ('phone', 'call_center', 'telephone', 'hotline')
             then 'phone'
         else 'other'
     end

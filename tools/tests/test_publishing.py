@@ -234,6 +234,8 @@ def _run_results(tmp_path: Path, statuses: list[str], **args: Any) -> Path:
         (["success", "skipped"], {}, "did not pass"),
         (["success", "pass"], {"select": ["customer_segments"]}, "restricted with --select"),
         (["success", "pass"], {"which": "run"}, "was `dbt run`, not `dbt build`"),
+        (["success", "pass"], {"exclude_resource_types": ["test"]}, "restricted to some resource"),
+        (["success", "pass"], {"resource_types": ["model"]}, "restricted to some resource"),
         ([], {}, "ran nothing"),
     ],
 )
@@ -246,6 +248,10 @@ def test_the_build_check_refuses_anything_but_a_complete_passing_build(
 
 def test_the_build_check_accepts_passes_warnings_and_exposures(tmp_path: Path) -> None:
     check_build(_run_results(tmp_path, ["model:success", "pass", "warn", "exposure:no-op"]))
+
+
+def test_the_build_check_accepts_a_build_without_unit_tests(tmp_path: Path) -> None:
+    check_build(_run_results(tmp_path, ["success", "pass"], exclude_resource_types=["unit_test"]))
 
 
 def test_a_failing_test_in_the_build_leaves_the_published_file_untouched(

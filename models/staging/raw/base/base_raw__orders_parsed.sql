@@ -74,7 +74,9 @@ trimmed as (
         {{ trim_text('raw_ordered_at') }} as ordered_at_text,
         {{ trim_text('raw_updated_at') }} as updated_at_text,
         {{ trim_text('raw_amount') }} as amount_text,
-        {{ trim_text('raw_discount_amount') }} as discount_amount_text
+        {{ trim_text('raw_discount_amount') }} as discount_amount_text,
+        {{ vocabulary_key('raw_status') }} as status_key,
+        {{ vocabulary_key('raw_channel') }} as channel_key
 
     from raw_rows
 
@@ -85,8 +87,8 @@ cleaned as (
     select
         *,
         {{ parse_utc_timestamp('ordered_at_text') }} as ordered_at,
-        {{ normalise_order_status('raw_status') }} as status,
-        {{ normalise_channel('raw_channel') }} as channel,
+        {{ normalise_order_status('status_key') }} as status,
+        {{ normalise_channel('channel_key') }} as channel,
         {{ parse_decimal('amount_text') }} as amount,
         {{ parse_decimal('discount_amount_text') }} as parsed_discount_amount,
         {{ parse_utc_timestamp('updated_at_text') }} as updated_at
