@@ -85,3 +85,79 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+    Incremental ranking of versions (base_raw__orders, base_raw__customers), with raw_dir on
+    DuckDB. The rank of a row depends only on the other rows of the same id, so a run re-ranks
+    only the ids that appear in files this model has not stored yet (by name and fingerprint),
+    plus every row without an id (ranked together). When a stored file was rewritten or removed,
+    its ids cannot be found any more in the parsed rows, so the run ranks everything again.
+-#}
+
+{#- How many files (name and fingerprint) of `parsed` this model lacks, and how many it stores
+    that `parsed` no longer has. Zeros at parse time. -#}
+{% macro raw_version_changes(parsed) -%}
+    {%- if not execute -%}
+        {{ return({'new_files': 0, 'gone_files': 0}) }}
+    {%- endif -%}
+    {%- set query -%}
+        with
+
+        parsed_files as (
+            select distinct source_file, source_file_size, source_file_modified_at from {{ parsed }}
+        ),
+
+        stored_files as (
+            select distinct source_file, source_file_size, source_file_modified_at from {{ this }}
+        )
+
+        select
+            (select count(*) from (select * from parsed_files except select * from stored_files))
+                as new_files,
+            (select count(*) from (select * from stored_files except select * from parsed_files))
+                as gone_files
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {{ return({'new_files': row[0], 'gone_files': row[1]}) }}
+{%- endmacro %}
+
+
+{#- The ids of `key` in the rows of `parsed` from files this model does not store (a subquery). -#}
+{% macro ids_in_new_raw_files(parsed, key) -%}
+    select rows_of_new_files.{{ key }}
+    from {{ parsed }} as rows_of_new_files
+    where not exists (
+        select 1
+        from {{ this }} as stored
+        where
+            stored.source_file = rows_of_new_files.source_file
+            and stored.source_file_size = rows_of_new_files.source_file_size
+            and stored.source_file_modified_at = rows_of_new_files.source_file_modified_at
+    )
+{%- endmacro %}
+
+
+{#- The where-condition on `parsed` of an incremental run: the rows to rank (see above). -#}
+{% macro raw_versions_to_rank_condition(parsed, key) -%}
+    {%- set changes = raw_version_changes(parsed) -%}
+    {%- if changes['gone_files'] > 0 -%}
+        true
+    {%- elif changes['new_files'] == 0 -%}
+        {{ key }} is null
+    {%- else -%}
+        {{ key }} is null or {{ key }} in ({{ ids_in_new_raw_files(parsed, key) }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Pre-hook of an incremental run: deletes the stored rows that the run ranks again. -#}
+{% macro delete_raw_versions_to_rank(parsed, key) -%}
+    {%- if var('raw_dir', none) and is_incremental() -%}
+        {%- set changes = raw_version_changes(parsed) -%}
+        delete from {{ this }}
+        {%- if changes['gone_files'] == 0 %}
+        where {{ key }} is null or {{ key }} in ({{ ids_in_new_raw_files(parsed, key) }})
+        {%- endif %}
+    {%- endif -%}
+{%- endmacro %}

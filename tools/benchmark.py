@@ -97,8 +97,9 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return float(seconds), float(max_rss_kib) / 1024, body
 
 
-# Set by --memory-limit: DuckDB's memory_limit for the builds (SEGMENTS_DUCKDB_MEMORY_LIMIT).
-MEMORY_LIMIT: dict[str, str] = {}
+# DuckDB's memory_limit for the builds and the hand-written query (--memory-limit).
+LIMIT_VARIABLE = "SEGMENTS_DUCKDB_MEMORY_LIMIT"
+MEMORY_LIMIT: dict[str, str] = {LIMIT_VARIABLE: "1GB"}
 
 
 def dbt_env(database: Path, work: Path) -> dict[str, str]:
@@ -182,7 +183,8 @@ def floor_labels(raw_dir: Path, output: Path) -> tuple[float, float]:
     )
     script = (
         "import duckdb, sys\n"
-        "con = duckdb.connect(config={'memory_limit': '4GB', 'threads': 2})\n"
+        f"con = duckdb.connect(config={{'memory_limit': {MEMORY_LIMIT[LIMIT_VARIABLE]!r},"
+        " 'threads': 2})\n"
         f"con.sql({query!r}).write_parquet({str(output)!r})\n"
     )
     seconds, peak, _ = timed([sys.executable, "-c", script])
@@ -353,14 +355,13 @@ def targets(results: list[dict[str, Any]], overhead: tuple[Measure, Measure]) ->
 
 
 def report(results: list[dict[str, Any]], overhead: tuple[Measure, Measure], runs: int) -> str:
-    memory_limit = MEMORY_LIMIT.get("SEGMENTS_DUCKDB_MEMORY_LIMIT", "the profile's default")
     lines = [
         "# Benchmark results",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
         f"Python {platform.python_version()}, DuckDB {duckdb.__version__}; {runs} runs each,"
-        f" medians; peak = max RSS; DuckDB memory limit of the builds: {memory_limit}.",
+        f" medians; peak = max RSS; DuckDB memory limit {MEMORY_LIMIT[LIMIT_VARIABLE]}.",
         "",
         "| orders | full build | hand-written query | build / query | lifetimes summary |"
         " lifetimes / build | incremental (+1 day) | incremental / build | build peak |"
@@ -403,14 +404,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--memory-limit",
-        help="DuckDB memory limit of the builds (default: the profile's, 4GB)",
+        default=MEMORY_LIMIT[LIMIT_VARIABLE],
+        help="DuckDB memory limit of the builds and the hand-written query (default: %(default)s,"
+        " the profile's default)",
     )
     parser.add_argument("--work", type=Path, default=PROJECT_DIR / "data" / "benchmark")
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "benchmark" / "results.md")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    if args.memory_limit:
-        MEMORY_LIMIT["SEGMENTS_DUCKDB_MEMORY_LIMIT"] = args.memory_limit
+    MEMORY_LIMIT[LIMIT_VARIABLE] = args.memory_limit
     overhead = fixed_overhead(args.work, args.runs)
     results: list[dict[str, Any]] = []
     for size in args.sizes.split(","):

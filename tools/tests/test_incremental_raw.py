@@ -1,10 +1,11 @@
-"""base_raw__*_parsed: incremental runs over a changing raw folder equal full builds of it.
+"""base_raw__*: incremental runs over a changing raw folder equal full builds of it.
 
 One folder of Parquet files goes through four states: two files per table (built in full), a
 daily delta added (new orders, and newer versions of existing orders and customers), an order
 file rewritten under the same name, and files removed. After each change an incremental `dbt
 build` of the same database must give exactly what a `--full-refresh` build of the folder gives
-in a new database, must parse only the new or changed files, and must pass its data tests.
+in a new database, must parse only the new or changed files, must rank again only the ids of new
+files (everything after a rewrite or a removal), and must pass its data tests.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ PARSED_MODELS = {
     "raw_orders": "base_raw__orders_parsed",
     "raw_customers": "base_raw__customers_parsed",
 }
+RANKING_MODELS = {"raw_orders": "base_raw__orders", "raw_customers": "base_raw__customers"}
+# What an incremental run of a ranking model ranks again, from its compiled where-condition.
+NEW_FILE_IDS = "ids of new files"
+ROWS_WITHOUT_ID = "rows without an id"
+EVERYTHING = "everything"
 DELTA_DAY = "2025-04-01"
 EVERY_FILE = "(every file)"
 
@@ -56,6 +62,7 @@ class Step:
     incremental_result_code: int
     incremental_output: str
     files_parsed: dict[str, set[str]]
+    ranked: dict[str, str]
     full_refresh: Path
 
 
@@ -78,6 +85,26 @@ def _files_parsed(work_dir: Path) -> dict[str, set[str]]:
             set(re.findall(r"'([^']*)'", condition.group(1))) if condition else {EVERY_FILE}
         )
     return files
+
+
+def _ranked(work_dir: Path) -> dict[str, str]:
+    """Per raw table, what the last run's ranking model ranked again (from its compiled SQL)."""
+    ranked: dict[str, str] = {}
+    for raw_table, model in RANKING_MODELS.items():
+        sql_path = next((work_dir / "target" / "compiled").rglob(f"{model}.sql"))
+        parsed_cte = re.search(r"parsed as \((.*?)\n\),", sql_path.read_text(), re.DOTALL)
+        assert parsed_cte, f"no parsed CTE in {sql_path}"
+        condition = re.search(r"\bwhere\s+(.*)", parsed_cte.group(1), re.DOTALL)
+        assert condition, f"{model} was not built incrementally"
+        text = " ".join(condition.group(1).split())
+        if text == "true":
+            ranked[raw_table] = EVERYTHING
+        elif text.endswith("_id is null"):
+            ranked[raw_table] = ROWS_WITHOUT_ID
+        else:
+            assert "rows_of_new_files" in text, text
+            ranked[raw_table] = NEW_FILE_IDS
+    return ranked
 
 
 def _table(database: Path, table: str) -> pd.DataFrame:
@@ -213,14 +240,18 @@ def steps(
             incremental_result_code=incremental.returncode,
             incremental_output=incremental.stdout,
             files_parsed=_files_parsed(incremental_work),
+            ranked=_ranked(incremental_work),
             full_refresh=full_work / "segments.duckdb",
         )
     return results
 
 
-def _check(step: Step, expected_files: dict[str, set[str]]) -> None:
+def _check(
+    step: Step, expected_files: dict[str, set[str]], expected_ranked: dict[str, str]
+) -> None:
     _assert_same_tables(step)
     assert step.files_parsed == expected_files, f"after {step.name}: parsed {step.files_parsed}"
+    assert step.ranked == expected_ranked, f"after {step.name}: ranked again {step.ranked}"
     assert step.incremental_result_code == 0, (
         f"the incremental build after {step.name} failed:\n{step.incremental_output[-4000:]}"
     )
@@ -234,6 +265,7 @@ def test_incremental_parse_after_a_file_is_added(steps: dict[str, Step]) -> None
             "raw_orders": {f"raw_orders_{DELTA_DAY}.parquet"},
             "raw_customers": {f"raw_customers_{DELTA_DAY}.parquet"},
         },
+        {"raw_orders": NEW_FILE_IDS, "raw_customers": NEW_FILE_IDS},
     )
     with duckdb.connect(str(steps["a file added"].incremental), read_only=True) as connection:
         restated = connection.execute(
@@ -248,10 +280,16 @@ def test_incremental_parse_after_a_file_is_added(steps: dict[str, Step]) -> None
 def test_incremental_parse_after_a_file_is_rewritten(steps: dict[str, Step]) -> None:
     """A file rewritten under the same name is parsed again; its old rows are gone."""
     _check(
-        steps["a file rewritten"], {"raw_orders": {"raw_orders_2.parquet"}, "raw_customers": set()}
+        steps["a file rewritten"],
+        {"raw_orders": {"raw_orders_2.parquet"}, "raw_customers": set()},
+        {"raw_orders": EVERYTHING, "raw_customers": ROWS_WITHOUT_ID},
     )
 
 
 def test_incremental_parse_after_files_are_removed(steps: dict[str, Step]) -> None:
     """Rows of removed files are dropped, nothing is parsed, older versions are current again."""
-    _check(steps["files removed"], {"raw_orders": set(), "raw_customers": set()})
+    _check(
+        steps["files removed"],
+        {"raw_orders": set(), "raw_customers": set()},
+        {"raw_orders": EVERYTHING, "raw_customers": EVERYTHING},
+    )

@@ -22,12 +22,16 @@ from lifetimes.utils import ConvergenceError
 FIT_TOLERANCES = (1e-7, 1e-6, 1e-5)
 
 
-def _fit(fitter: Any, *data: np.ndarray) -> float:
+# The BG/NBD inputs of int_customers_summarised.
+BGNBD_INPUTS = ("bgnbd_frequency", "bgnbd_recency", "bgnbd_t")
+
+
+def _fit(fitter: Any, *data: np.ndarray, **options: Any) -> float:
     """Fit with the first tolerance that converges and return it; raise if none does."""
     for tolerance in FIT_TOLERANCES:
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # lifetimes prints failed attempts
-                fitter.fit(*data, tol=tolerance)
+                fitter.fit(*data, tol=tolerance, **options)
         except ConvergenceError:
             continue
         return tolerance
@@ -37,20 +41,29 @@ def _fit(fitter: Any, *data: np.ndarray) -> float:
 
 
 def _bgnbd(summary: pd.DataFrame) -> dict[str, Any]:
-    """BG/NBD parameters r, alpha (in the time unit), a, b fitted on every customer."""
+    """BG/NBD parameters r, alpha (in the time unit), a, b fitted on every customer.
+
+    The likelihood depends on a customer only through (frequency, recency, T), so customers with
+    the same three are fitted once with their count as weight, as Fader and Hardie do: the same
+    likelihood, in about half the time on a million customers.
+    """
     if summary.empty:
         return {}
-    frequency, recency, age = (
-        summary[column].astype(float).to_numpy()
-        for column in ("bgnbd_frequency", "bgnbd_recency", "bgnbd_t")
+    patterns = (
+        summary.astype({column: float for column in BGNBD_INPUTS})
+        .groupby(list(BGNBD_INPUTS), sort=True)
+        .size()
+        .reset_index(name="customers")
     )
+    frequency, recency, age = (patterns[column].to_numpy() for column in BGNBD_INPUTS)
+    weights = patterns["customers"].to_numpy()
     fitter = BetaGeoFitter(penalizer_coef=0.0)
-    tolerance = _fit(fitter, frequency, recency, age)
+    tolerance = _fit(fitter, frequency, recency, age, weights=weights)
     params = [float(fitter.params_[name]) for name in ("r", "alpha", "a", "b")]
     # lifetimes rescales time while fitting; the log-likelihood is recomputed in the project's
     # time unit so that it is comparable with the literature (CDNOW in weeks: -9582.4).
     mean_negative_log_likelihood = BetaGeoFitter._negative_log_likelihood(
-        np.log(params), frequency, recency, age, np.ones_like(frequency), 0.0
+        np.log(params), frequency, recency, age, weights, 0.0
     )
     return {
         **dict(zip(("r", "alpha", "a", "b"), params, strict=True)),

@@ -1,13 +1,26 @@
 {#-
     Every raw customer row judged: the parsed rows (base_raw__customers_parsed) ranked among the
-    exports of the same id, and classified kept, superseded or rejected. Rebuilt every run, since
-    a new export of a customer changes the rank of the ones before it.
+    exports of the same id, and classified kept, superseded or rejected. Incremental with raw_dir
+    on DuckDB: a run ranks again only the ids found in new raw files, and rows without an id (see
+    macros/incremental_raw_files.sql); its pre-hook first deletes their stored rows. Otherwise a
+    table rebuilt every run.
 -#}
+{{
+    config(
+        materialized=raw_parse_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_raw_versions_to_rank(ref('base_raw__customers_parsed'), 'customer_id') }}",
+    )
+}}
 with
 
 parsed as (
 
     select * from {{ ref('base_raw__customers_parsed') }}
+    {%- if is_incremental() %}
+        where {{ raw_versions_to_rank_condition(ref('base_raw__customers_parsed'), 'customer_id') }}
+    {%- endif %}
 
 ),
 
@@ -47,6 +60,9 @@ classified as (
 final as (
 
     select
+        source_file,
+        source_file_size,
+        source_file_modified_at,
         raw_customer_id,
         raw_first_name,
         raw_last_name,

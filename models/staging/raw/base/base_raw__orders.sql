@@ -1,13 +1,26 @@
 {#-
-    Every raw order row judged: the parsed rows (base_raw__orders_parsed) ranked among the exports
-    of the same id, and classified kept, superseded or rejected. Rebuilt every run, since a new
-    export of an order changes the rank of the ones before it.
+    Every raw order row judged: the parsed rows (base_raw__orders_parsed) ranked among the
+    exports of the same id, and classified kept, superseded or rejected. Incremental with raw_dir
+    on DuckDB: a run ranks again only the ids found in new raw files, and rows without an id (see
+    macros/incremental_raw_files.sql); its pre-hook first deletes their stored rows. Otherwise a
+    table rebuilt every run.
 -#}
+{{
+    config(
+        materialized=raw_parse_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_raw_versions_to_rank(ref('base_raw__orders_parsed'), 'order_id') }}",
+    )
+}}
 with
 
 parsed as (
 
     select * from {{ ref('base_raw__orders_parsed') }}
+    {%- if is_incremental() %}
+        where {{ raw_versions_to_rank_condition(ref('base_raw__orders_parsed'), 'order_id') }}
+    {%- endif %}
 
 ),
 
@@ -46,6 +59,9 @@ classified as (
 final as (
 
     select
+        source_file,
+        source_file_size,
+        source_file_modified_at,
         raw_order_id,
         raw_customer_id,
         raw_ordered_at,
