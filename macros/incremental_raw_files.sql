@@ -68,6 +68,39 @@
 
 
 {#-
+    The select of a *_parsed model's source rows: every raw column, and the file each row came
+    from with its fingerprint (source_file, source_file_size, source_file_modified_at). With
+    raw_dir the fingerprint comes from raw.<raw_table>_files, and an incremental run keeps only
+    the rows of raw_files_to_parse; without it (the seed) source_file is the seed's name and the
+    fingerprint is null.
+-#}
+{% macro raw_source_rows(raw_table) -%}
+    {%- if var('raw_dir', none) is none %}
+    -- depends_on: {{ ref(raw_table) }}
+    select
+        source.*,
+        cast({{ string_literal(raw_table) }} as {{ dbt.type_string() }}) as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as source_file_size,
+        cast(null as {{ dbt.type_timestamp() }}) as source_file_modified_at
+    from {{ source('raw', raw_table) }} as source
+    {%- else %}
+    select
+        source.*,
+        files.file_size as source_file_size,
+        files.file_modified_at as source_file_modified_at
+    from (
+        select * from {{ source('raw', raw_table) }}
+        {%- if is_incremental() %}
+        where {{ raw_files_to_parse_condition(raw_table) }}
+        {%- endif %}
+    ) as source
+    left join {{ source('raw', raw_table ~ '_files') }} as files
+        on source.source_file = files.source_file
+    {%- endif %}
+{%- endmacro %}
+
+
+{#-
     Pre-hook of an incremental run: deletes the stored rows of every file that is no longer
     listed with the same name, size and last-modified time (rewritten, replaced or removed
     files, and rows stored without a fingerprint). Nothing on a full build.

@@ -11,30 +11,14 @@
         pre_hook="{{ delete_changed_raw_files('raw_customers') }}",
     )
 }}
-{%- set reads_raw_files = var('raw_dir', none) is not none %}
-{%- if not reads_raw_files %}
--- depends_on: {{ ref('raw_customers') }}
-{%- endif %}
 
 with
 
 source as (
 
-    select * from {{ source('raw', 'raw_customers') }}
-    {%- if is_incremental() %}
-        where {{ raw_files_to_parse_condition('raw_customers') }}
-    {%- endif %}
+    {{ raw_source_rows('raw_customers') }}
 
 ),
-
-{%- if reads_raw_files %}
-
-source_files as (
-
-    select * from {{ source('raw', 'raw_customers_files') }}
-
-),
-{%- endif %}
 
 raw_rows as (
 
@@ -52,20 +36,11 @@ raw_rows as (
         cast(source.company_name as {{ dbt.type_string() }}) as raw_company_name,
         cast(source.referred_by_customer_id as {{ dbt.type_string() }}) as raw_referred_by_customer_id,
         cast(source.updated_at as {{ dbt.type_string() }}) as raw_updated_at,
-        {%- if reads_raw_files %}
-            source.source_file,
-            source_files.file_size as source_file_size,
-            source_files.file_modified_at as source_file_modified_at
-        {%- else %}
-            cast('raw_customers' as {{ dbt.type_string() }}) as source_file,
-            cast(null as {{ dbt.type_bigint() }}) as source_file_size,
-            cast(null as {{ dbt.type_timestamp() }}) as source_file_modified_at
-        {%- endif %}
+        source.source_file,
+        source.source_file_size,
+        source.source_file_modified_at
 
     from source
-    {%- if reads_raw_files %}
-        left join source_files on source.source_file = source_files.source_file
-    {%- endif %}
 
 ),
 
