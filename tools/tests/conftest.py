@@ -68,16 +68,23 @@ class Build:
 
 
 def run_dbt(
-    args: list[str], database: Path, work_dir: Path, check: bool = True
+    args: list[str],
+    database: Path | None,
+    work_dir: Path,
+    check: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run dbt in the project with its own DuckDB file, target and log folders."""
+    """Run dbt in the project with its own target and log folders, on its own DuckDB file (none
+    for other targets); `env` adds environment variables (another target's connection)."""
     env = {
         **os.environ,
-        "DBT_DUCKDB_PATH": str(database),
+        **(env or {}),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "SEGMENTS_DUCKDB_TEMP_DIRECTORY": str(work_dir / "duckdb_tmp"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    if database is not None:
+        env["DBT_DUCKDB_PATH"] = str(database)
     command = [
         DBT,
         *args,

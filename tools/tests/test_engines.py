@@ -21,7 +21,7 @@ import psycopg2
 import pytest
 
 from tools import postgres_server
-from tools.tests.conftest import DBT, PROJECT_DIR, run_dbt
+from tools.tests.conftest import run_dbt
 
 # Scores of the Python fit (DuckDB only): empty on the other engines (the horizon is a setting).
 PREDICTION_COLUMNS = {
@@ -41,30 +41,7 @@ TOLERANCE = 0.01 + 1e-9
 
 def dbt_on(target: str, work_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """`dbt build --target <target>` of the bundled sample, with its own target and log folders."""
-    command = [
-        DBT,
-        "build",
-        "--target",
-        target,
-        "--no-use-colors",
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-    ]
-    result = subprocess.run(
-        command,
-        cwd=PROJECT_DIR,
-        env={
-            **os.environ,
-            **env,
-            "DBT_PROFILES_DIR": str(PROJECT_DIR),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_dbt(["build", "--target", target], None, work_dir, check=False, env=env)
     summary = [line for line in result.stdout.splitlines() if "Done." in line or "ERROR" in line]
     assert result.returncode == 0, (
         f"dbt build --target {target} failed:\n" + "\n".join(summary[-30:]) + result.stdout[-4000:]
