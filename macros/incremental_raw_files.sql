@@ -194,3 +194,33 @@
         {%- endif %}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+    The select of raw_table's malformed lines (raw_table, the file and its fingerprint,
+    line_number, malformed_line_error, raw_line): the source raw_table_malformed_lines with
+    raw_dir, else no rows.
+-#}
+{% macro raw_malformed_lines(raw_table) -%}
+    {%- if var('raw_dir', none) %}
+    select
+        {{ string_literal(raw_table) }} as raw_table,
+        source_file,
+        source_file_size,
+        source_file_modified_at,
+        line_number,
+        malformed_line_error,
+        raw_line
+    from {{ source('raw', raw_table ~ '_malformed_lines') }}
+    {%- else %}
+    select
+        cast({{ string_literal(raw_table) }} as {{ dbt.type_string() }}) as raw_table,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as source_file_size,
+        cast(null as {{ dbt.type_timestamp() }}) as source_file_modified_at,
+        cast(null as {{ dbt.type_bigint() }}) as line_number,
+        cast(null as {{ dbt.type_string() }}) as malformed_line_error,
+        cast(null as {{ dbt.type_string() }}) as raw_line
+    where 1 = 0
+    {%- endif %}
+{%- endmacro %}

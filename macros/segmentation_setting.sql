@@ -45,6 +45,7 @@
         'omnichannel_min_channels',
         'referrer_min_referrals',
         'max_plausible_age',
+        'future_tolerance_hours',
     ] -%}
     {%- set number_settings = [
         'min_purchase_amount',
@@ -175,3 +176,22 @@
     {%- endif -%}
     {{ return(value | trim) }}
 {% endmacro %}
+
+
+{#-
+    The moment after which an event date cannot be true: when this run started (UTC) plus the
+    var `future_tolerance_hours`, as a timestamp literal. Orders and sign-ups dated after it are
+    rejected; the latest purchase date not after the run's date is the default as-of date.
+-#}
+{% macro future_cutoff() -%}
+    {%- set cutoff = run_started_at + modules.datetime.timedelta(
+        hours=segmentation_setting('future_tolerance_hours')
+    ) -%}
+    cast({{ string_literal(cutoff.strftime('%Y-%m-%d %H:%M:%S')) }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+
+{#- The UTC date this run started, as a date literal: "today" for the default as-of date. -#}
+{% macro run_date() -%}
+    cast({{ string_literal(run_started_at.strftime('%Y-%m-%d')) }} as date)
+{%- endmacro %}

@@ -29,7 +29,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,18 @@ class Settings:
     referrer_min_referrals: int = 1
     infrequent_multiplier: float = 2
     max_plausible_age: int = 100
+    future_tolerance_hours: int = 24
+    # when the build started (UTC, naive); None: now
+    run_started_at: datetime | None = None
+
+    def started(self) -> datetime:
+        if self.run_started_at is not None:
+            return self.run_started_at
+        return datetime.now(UTC).replace(tzinfo=None)
+
+    def cutoff(self) -> datetime:
+        """The moment after which an order or sign-up date cannot be true."""
+        return self.started() + timedelta(hours=self.future_tolerance_hours)
 
 
 # --------------------------------------------------------------------------------------------
@@ -330,11 +342,13 @@ class _Order:
     discount: Decimal | None = Decimal(0)
 
 
-def _kept_customer(customer_id: str, row: dict[str, object]) -> _Customer | None:
+def _kept_customer(customer_id: str, row: dict[str, object], cutoff: datetime) -> _Customer | None:
     """The cleaned customer, or None when its current version is rejected."""
     if _is_invalid(row["signed_up_at"]) or _is_invalid(row["updated_at"]):
         return None
     signed_up = parse_timestamp(row["signed_up_at"])
+    if signed_up is not None and signed_up > cutoff:
+        return None
     country = _text(row.get("country_code"))
     return _Customer(
         customer_id,
@@ -346,7 +360,7 @@ def _kept_customer(customer_id: str, row: dict[str, object]) -> _Customer | None
     )
 
 
-def _kept_order(order_id: str, row: dict[str, object]) -> _Order | None:
+def _kept_order(order_id: str, row: dict[str, object], cutoff: datetime) -> _Order | None:
     """The cleaned order, or None when its current version is rejected (customer not checked)."""
     customer_id = clean_id(row["customer_id"])
     ordered = parse_timestamp(row["ordered_at"])
@@ -355,6 +369,7 @@ def _kept_order(order_id: str, row: dict[str, object]) -> _Order | None:
     if (
         customer_id is None
         or ordered is None
+        or ordered > cutoff
         or _is_invalid(row["updated_at"])
         or status not in KNOWN_STATUSES
         or amount is None
@@ -379,11 +394,11 @@ class _Cleaned:
     accounting: dict[str, dict[str, int]]
 
 
-def _clean(raw_customers: pd.DataFrame, raw_orders: pd.DataFrame) -> _Cleaned:
+def _clean(raw_customers: pd.DataFrame, raw_orders: pd.DataFrame, cutoff: datetime) -> _Cleaned:
     customer_versions = _current_versions(raw_customers, "customer_id")
     customers: dict[str, _Customer] = {}
     for customer_id, row in customer_versions.records:
-        customer = _kept_customer(customer_id, row)
+        customer = _kept_customer(customer_id, row, cutoff)
         if customer is not None:
             customers[customer_id] = customer
 
@@ -391,7 +406,7 @@ def _clean(raw_customers: pd.DataFrame, raw_orders: pd.DataFrame) -> _Cleaned:
     orders: list[_Order] = []
     unknown_customer = 0
     for order_id, row in order_versions.records:
-        order = _kept_order(order_id, row)
+        order = _kept_order(order_id, row, cutoff)
         if order is None:
             continue
         if order.customer_id in customers:
@@ -424,10 +439,11 @@ def _counts(versions: _CurrentVersions, kept: int, late_rejects: int) -> dict[st
 
 
 def reference_accounting(
-    raw_customers: pd.DataFrame, raw_orders: pd.DataFrame
+    raw_customers: pd.DataFrame, raw_orders: pd.DataFrame, settings: Settings | None = None
 ) -> dict[str, dict[str, int]]:
     """Per raw table, the number of kept, rejected and superseded rows (they sum to the rows)."""
-    return _clean(raw_customers, raw_orders).accounting
+    settings = settings if settings is not None else Settings()
+    return _clean(raw_customers, raw_orders, settings.cutoff()).accounting
 
 
 # --------------------------------------------------------------------------------------------
@@ -452,22 +468,25 @@ def _has_purchase_status_and_amount(order: _Order, minimum: Decimal) -> bool:
     return order.status in PURCHASE_STATUSES and order.amount >= minimum
 
 
-def _as_of_date(cleaned: _Cleaned, settings: Settings, minimum: Decimal) -> date | None:
+def _as_of_date(cleaned: _Cleaned, settings: Settings, minimum: Decimal) -> date:
+    """The var, else the latest purchase date not after today (the cutoff's day less the
+    tolerance), else the latest sign-up date not after today, else today."""
     if settings.as_of_date is not None:
         return settings.as_of_date
+    today = settings.started().date()
     order_dates = [
         order.ordered_on
         for order in cleaned.orders
-        if _has_purchase_status_and_amount(order, minimum)
+        if _has_purchase_status_and_amount(order, minimum) and order.ordered_on <= today
     ]
     if order_dates:
         return max(order_dates)
     sign_up_dates = [
         customer.signed_up_on
         for customer in cleaned.customers.values()
-        if customer.signed_up_on is not None
+        if customer.signed_up_on is not None and customer.signed_up_on <= today
     ]
-    return max(sign_up_dates) if sign_up_dates else None
+    return max(sign_up_dates) if sign_up_dates else today
 
 
 def _figures(customer_id: str, purchases: list[_Order], as_of: date) -> _Figures:
@@ -719,17 +738,14 @@ def reference_segments(
     """One row per customer of the as-of population, sorted by customer_id.
 
     Dates are `datetime.date`, day counts `int`, intervals and shares `float`, total_revenue a
-    `Decimal` rounded to cents; missing values are None. Returns an empty frame when no as-of
-    date can be derived (no purchase-like order and no known sign-up date). The RFM segment map
+    `Decimal` rounded to cents; missing values are None. Without a purchase or a sign-up date
+    the as-of date is the run's date (settings.started). The RFM segment map
     and the country regions default to the project's seeds.
     """
     settings = settings if settings is not None else Settings()
     minimum = Decimal(str(settings.min_purchase_amount))
-    cleaned = _clean(raw_customers, raw_orders)
+    cleaned = _clean(raw_customers, raw_orders, settings.cutoff())
     as_of = _as_of_date(cleaned, settings, minimum)
-    if as_of is None:
-        return _frame([])
-
     purchases: dict[str, list[_Order]] = defaultdict(list)
     for order in cleaned.orders:
         if _has_purchase_status_and_amount(order, minimum) and order.ordered_on <= as_of:

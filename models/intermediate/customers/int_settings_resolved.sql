@@ -19,9 +19,12 @@ latest_dates as (
     select
         (
             select max(order_date) from orders
-            where is_purchase and has_known_customer
+            where is_purchase and has_known_customer and order_date <= {{ run_date() }}
         ) as latest_purchase_date,
-        (select max(signed_up_date) from customers) as latest_sign_up_date
+        (
+            select max(signed_up_date) from customers
+            where signed_up_date <= {{ run_date() }}
+        ) as latest_sign_up_date
 
 ),
 
@@ -29,7 +32,7 @@ resolved as (
 
     select
         {% if as_of_date is none -%}
-            coalesce(latest_purchase_date, latest_sign_up_date)
+            coalesce(latest_purchase_date, latest_sign_up_date, {{ run_date() }})
         {%- else -%}
             cast('{{ as_of_date }}' as date)
         {%- endif %} as as_of_date,

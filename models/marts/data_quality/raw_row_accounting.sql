@@ -1,61 +1,25 @@
-{#- Where every raw row went: kept, rejected (see rejected_customers / rejected_orders) or superseded. -#}
+{#-
+    Where every raw record went, per raw table: kept, rejected (see rejected_customers /
+    rejected_orders; malformed lines of raw files included) or superseded. Both tables always
+    have their row, with zeros when a table is empty.
+-#}
 with
 
-customer_versions as (
+records as (
 
-    select * from {{ ref('base_raw__customers') }}
-
-),
-
-order_versions as (
-
-    select * from {{ ref('base_raw__orders') }}
+    select * from {{ ref('int_raw_records_classified') }}
 
 ),
 
-orders as (
+raw_tables as (
 
-    select * from {{ ref('int_orders_validated') }}
-
-),
-
-customer_outcomes as (
-
-    select
-        'raw_customers' as raw_table,
-        row_outcome
-
-    from customer_versions
-
-),
-
-order_outcomes as (
-
-    select
-        'raw_orders' as raw_table,
-        case
-            when order_versions.row_outcome = 'kept' and not orders.has_known_customer
-                then 'rejected'
-            else order_versions.row_outcome
-        end as row_outcome
-
-    from order_versions
-    left join orders
-        on
-            order_versions.row_outcome = 'kept'
-            and order_versions.order_id = orders.order_id
-
-),
-
-outcomes as (
-
-    select * from customer_outcomes
+    select 'raw_customers' as raw_table
     union all
-    select * from order_outcomes
+    select 'raw_orders' as raw_table
 
 ),
 
-final as (
+counted as (
 
     select
         raw_table,
@@ -64,8 +28,23 @@ final as (
         count(case when row_outcome = 'rejected' then 1 end) as rejected_rows,
         count(case when row_outcome = 'superseded' then 1 end) as superseded_rows
 
-    from outcomes
+    from records
     group by raw_table
+
+),
+
+final as (
+
+    select
+        raw_tables.raw_table,
+        coalesce(counted.raw_rows, 0) as raw_rows,
+        coalesce(counted.kept_rows, 0) as kept_rows,
+        coalesce(counted.rejected_rows, 0) as rejected_rows,
+        coalesce(counted.superseded_rows, 0) as superseded_rows
+
+    from raw_tables
+    left join counted
+        on raw_tables.raw_table = counted.raw_table
 
 )
 

@@ -1,3 +1,9 @@
+{#-
+    Rejected raw customer rows as BI tools may see them: the reason, the file and line, the
+    non-personal raw fields and masks of the personal ones (the email's domain, the phone's last
+    two digits, whether a name was given). The whole raw text is in quarantine.quarantined_customers
+    and quarantine.quarantined_lines, which BI tools cannot read.
+-#}
 with
 
 customer_versions as (
@@ -6,28 +12,75 @@ customer_versions as (
 
 ),
 
-rejected as (
+malformed_lines as (
+
+    select * from {{ ref('base_raw__malformed_lines') }}
+    where raw_table = 'raw_customers'
+
+),
+
+rejected_rows as (
 
     select
         reject_reason,
-        customer_id,
-        raw_customer_id,
-        raw_first_name,
-        raw_last_name,
-        raw_email,
-        raw_phone,
-        raw_signed_up_at,
-        raw_country_code,
-        raw_city,
-        raw_birth_date,
-        raw_gender,
-        raw_company_name,
-        raw_referred_by_customer_id,
-        raw_updated_at
+        source_file,
+        cast(null as {{ dbt.type_bigint() }}) as line_number,
+        cast(null as {{ dbt.type_string() }}) as malformed_line_error,
+        {{ masked_if_personal('customer_id') }} as customer_id,
+        {{ masked_if_personal('raw_customer_id') }} as raw_customer_id,
+        {{ masked_if_personal('raw_signed_up_at') }} as raw_signed_up_at,
+        {{ masked_if_personal('raw_country_code') }} as raw_country_code,
+        {{ masked_if_personal('raw_gender') }} as raw_gender,
+        {{ masked_if_personal('raw_referred_by_customer_id') }} as raw_referred_by_customer_id,
+        {{ masked_if_personal('raw_updated_at') }} as raw_updated_at,
+        case
+            when has_valid_email then {{ dbt.split_part('email', "'@'", 2) }}
+        end as email_domain,
+        case
+            when {{ dbt.length('phone') }} >= 2 then {{ dbt.right('phone', 2) }}
+        end as phone_last_two_digits,
+        {{ trim_text('raw_first_name') }} is not null or {{ trim_text('raw_last_name') }} is not null
+            as has_name,
+        {{ trim_text('raw_birth_date') }} is not null as has_birth_date,
+        {{ trim_text('raw_city') }} is not null as has_city,
+        {{ trim_text('raw_company_name') }} is not null as has_company_name
 
     from customer_versions
     where row_outcome = 'rejected'
 
+),
+
+malformed_rows as (
+
+    select
+        'malformed_line' as reject_reason,
+        source_file,
+        line_number,
+        malformed_line_error,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as raw_customer_id,
+        cast(null as {{ dbt.type_string() }}) as raw_signed_up_at,
+        cast(null as {{ dbt.type_string() }}) as raw_country_code,
+        cast(null as {{ dbt.type_string() }}) as raw_gender,
+        cast(null as {{ dbt.type_string() }}) as raw_referred_by_customer_id,
+        cast(null as {{ dbt.type_string() }}) as raw_updated_at,
+        cast(null as {{ dbt.type_string() }}) as email_domain,
+        cast(null as {{ dbt.type_string() }}) as phone_last_two_digits,
+        cast(null as boolean) as has_name,
+        cast(null as boolean) as has_birth_date,
+        cast(null as boolean) as has_city,
+        cast(null as boolean) as has_company_name
+
+    from malformed_lines
+
+),
+
+final as (
+
+    select * from rejected_rows
+    union all
+    select * from malformed_rows
+
 )
 
-select * from rejected
+select * from final

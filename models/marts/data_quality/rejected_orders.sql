@@ -1,3 +1,9 @@
+{#-
+    Rejected raw order rows: the reason, the file (and line, for malformed lines) and the raw
+    order fields, including current orders whose customer is not a kept customer
+    (`unknown_customer`). Text that looks like an email address or a phone number is masked;
+    the text of malformed lines is in quarantine.quarantined_lines.
+-#}
 with
 
 order_versions as (
@@ -12,19 +18,29 @@ orders as (
 
 ),
 
-rejected as (
+malformed_lines as (
+
+    select * from {{ ref('base_raw__malformed_lines') }}
+    where raw_table = 'raw_orders'
+
+),
+
+rejected_rows as (
 
     select
-        order_versions.order_id,
-        order_versions.raw_order_id,
-        order_versions.raw_customer_id,
-        order_versions.raw_ordered_at,
-        order_versions.raw_status,
-        order_versions.raw_channel,
-        order_versions.raw_amount,
-        order_versions.raw_discount_amount,
-        order_versions.raw_updated_at,
-        coalesce(order_versions.reject_reason, 'unknown_customer') as reject_reason
+        coalesce(order_versions.reject_reason, 'unknown_customer') as reject_reason,
+        order_versions.source_file,
+        cast(null as {{ dbt.type_bigint() }}) as line_number,
+        cast(null as {{ dbt.type_string() }}) as malformed_line_error,
+        {{ masked_if_personal('order_versions.order_id') }} as order_id,
+        {{ masked_if_personal('order_versions.raw_order_id') }} as raw_order_id,
+        {{ masked_if_personal('order_versions.raw_customer_id') }} as raw_customer_id,
+        {{ masked_if_personal('order_versions.raw_ordered_at') }} as raw_ordered_at,
+        {{ masked_if_personal('order_versions.raw_status') }} as raw_status,
+        {{ masked_if_personal('order_versions.raw_channel') }} as raw_channel,
+        {{ masked_if_personal('order_versions.raw_amount') }} as raw_amount,
+        {{ masked_if_personal('order_versions.raw_discount_amount') }} as raw_discount_amount,
+        {{ masked_if_personal('order_versions.raw_updated_at') }} as raw_updated_at
 
     from order_versions
     left join orders
@@ -35,6 +51,35 @@ rejected as (
         order_versions.row_outcome = 'rejected'
         or (order_versions.row_outcome = 'kept' and not orders.has_known_customer)
 
+),
+
+malformed_rows as (
+
+    select
+        'malformed_line' as reject_reason,
+        source_file,
+        line_number,
+        malformed_line_error,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(null as {{ dbt.type_string() }}) as raw_order_id,
+        cast(null as {{ dbt.type_string() }}) as raw_customer_id,
+        cast(null as {{ dbt.type_string() }}) as raw_ordered_at,
+        cast(null as {{ dbt.type_string() }}) as raw_status,
+        cast(null as {{ dbt.type_string() }}) as raw_channel,
+        cast(null as {{ dbt.type_string() }}) as raw_amount,
+        cast(null as {{ dbt.type_string() }}) as raw_discount_amount,
+        cast(null as {{ dbt.type_string() }}) as raw_updated_at
+
+    from malformed_lines
+
+),
+
+final as (
+
+    select * from rejected_rows
+    union all
+    select * from malformed_rows
+
 )
 
-select * from rejected
+select * from final

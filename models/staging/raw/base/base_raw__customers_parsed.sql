@@ -85,6 +85,7 @@ checked as (
         case
             when customer_id is null then 'missing_customer_id'
             when signed_up_at is null and signed_up_at_text is not null then 'unparseable_signed_up_at'
+            when signed_up_at > {{ future_cutoff() }} then 'signed_up_in_future'
             when updated_at is null and updated_at_text is not null then 'unparseable_updated_at'
         end as row_problem,
         coalesce(birth_date is null and birth_date_text is not null, false) as has_invalid_birth_date,

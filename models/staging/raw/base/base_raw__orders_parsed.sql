@@ -81,6 +81,7 @@ checked as (
             when customer_id is null then 'missing_customer_id'
             when ordered_at_text is null then 'missing_ordered_at'
             when ordered_at is null then 'unparseable_ordered_at'
+            when ordered_at > {{ future_cutoff() }} then 'ordered_in_future'
             when updated_at is null and updated_at_text is not null then 'unparseable_updated_at'
             when status is null then 'missing_status'
             when status not in ({{ quoted_list(order_statuses()) }}) then 'unknown_status'
