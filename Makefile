@@ -18,7 +18,7 @@ export VARS ?=
 CHROMIUM := /usr/bin/chromium
 BROWSER_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: help setup run publish report docs browser java test lint build-test docs-check pytest benchmark clean
+.PHONY: help setup run publish report docs browser java test lint build-test docs-check pii-check pytest benchmark clean
 
 help:
 	@echo "make run     set up, build the marts on the bundled sample and run the data tests, then"
@@ -83,6 +83,10 @@ docs-check: setup
 	DBT_DUCKDB_PATH=data/test.duckdb $(DBT) docs generate --quiet
 	$(BIN)/python -m tools.check_docs_coverage target
 
+# Nothing BI tools read (schema marts) holds personal data: tags and values (tools/check_pii.py).
+pii-check: setup
+	$(BIN)/python -m tools.check_pii --database data/test.duckdb --target-path target
+
 # Spark (the engine tests) needs Java 17: Debian's headless runtime when no java is on the PATH.
 java:
 	@if ! command -v java > /dev/null; then \
@@ -96,7 +100,7 @@ java:
 pytest: setup browser java
 	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python -m pytest tools/tests
 
-test: lint build-test docs-check pytest
+test: lint build-test docs-check pii-check pytest
 
 # Not part of the test command: generates 100k/1M/10M-order data sets and times the build.
 benchmark: setup

@@ -229,8 +229,22 @@
                     layout['paths'], layout['delimiter'], layout['names'] | length, ', ignore_errors = true'
                 ) -%}
             {%- endif -%}
+            {#-
+                A CSV field is checked for valid UTF-8 only when it is read: the filter reads every
+                field, so that the rows of the view do not depend on the columns a query selects.
+            -#}
+            {%- if file_format == 'parquet' -%}
+                {%- set every_field = '' -%}
+            {%- else -%}
+                {%- set fields = [] -%}
+                {%- for index in range(layout['names'] | length) -%}
+                    {%- do fields.append('field_' ~ (index + 1)) -%}
+                {%- endfor -%}
+                {%- set every_field = " where coalesce(" ~ fields | join(', ') ~ ", '') is not null" -%}
+            {%- endif -%}
             {%- do selects.append(
-                'select ' ~ columns | join(', ') ~ ', parse_filename(filename) as source_file from ' ~ reader
+                'select ' ~ columns | join(', ') ~ ', parse_filename(filename) as source_file from '
+                ~ reader ~ every_field
             ) -%}
         {%- endfor -%}
         {%- if not selects -%}

@@ -1,0 +1,134 @@
+"""Broken and odd raw folders (tools/hostile_raw.py) built through `raw_dir`: each is built with
+every raw record accounted for and the figures its case states, or refused with a message
+naming the problem; nothing BI tools read holds personal data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tools.check_pii import check_build, check_published
+from tools.hostile_raw import Case, cases, write_case
+from tools.publish import publish
+from tools.tests.conftest import Build, run_dbt
+
+CASES = {case.name: case for case in cases()}
+WORK = Path(__file__).resolve().parents[2] / "data" / "hostile_tests"
+
+
+@cache
+def _build(name: str) -> tuple[Build, subprocess.CompletedProcess[str]]:
+    case = CASES[name]
+    work_dir = WORK / name
+    if work_dir.exists():
+        subprocess.run(["rm", "-rf", str(work_dir)], check=True)
+    raw_dir = write_case(case, work_dir / "raw")
+    database = work_dir / "segments.duckdb"
+    all_vars = {"raw_dir": str(raw_dir), **case.vars}
+    result = run_dbt(
+        ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(all_vars)],
+        database,
+        work_dir,
+        check=False,
+    )
+    return Build(raw_dir=raw_dir, database=database, vars=all_vars, result=result), result
+
+
+def _accounting(build: Build) -> dict[str, tuple[int, int, int, int]]:
+    rows = build.query("select * from marts.raw_row_accounting order by raw_table")
+    return {
+        str(row.raw_table): (
+            int(row.raw_rows),
+            int(row.kept_rows),
+            int(row.rejected_rows),
+            int(row.superseded_rows),
+        )
+        for row in rows.itertuples()
+    }
+
+
+def _reasons(build: Build) -> dict[str, dict[str, int]]:
+    rows = build.query(
+        "select raw_table, reject_reason, sum(rejected_rows) as n"
+        " from marts.rejected_row_counts group by all order by all"
+    )
+    reasons: dict[str, dict[str, int]] = {}
+    for row in rows.itertuples():
+        reasons.setdefault(str(row.raw_table), {})[str(row.reject_reason)] = int(row.n)
+    return reasons
+
+
+@pytest.mark.parametrize("name", [case.name for case in cases()])
+def test_hostile_folder(name: str, tmp_path: Path) -> None:
+    case: Case = CASES[name]
+    build, result = _build(name)
+    if case.refused:
+        assert result.returncode != 0, f"{name}: the build was not refused"
+        for text in case.refused:
+            assert text in result.stdout, f"{name}: the message does not name {text!r}"
+        return
+    assert result.returncode == 0, f"{name}: {result.stdout[-4000:]}"
+    assert _accounting(build) == case.accounting
+    assert _reasons(build) == {table: found for table, found in case.reasons.items() if found}
+    segments = build.query(
+        "select lifecycle_segment, count(*) as n from marts.customer_segments group by 1"
+    )
+    if case.customers is not None:
+        assert int(segments["n"].sum()) == case.customers
+    for segment, count in case.segments.items():
+        assert (
+            dict(zip(segments["lifecycle_segment"], segments["n"], strict=True))[segment] == count
+        )
+    if case.as_of_date is not None:
+        as_of = build.query("select as_of_date from intermediate.int_settings_resolved")
+        assert str(as_of["as_of_date"].iloc[0]) == case.as_of_date
+    # nothing BI tools read, in the build or in the published file, holds personal data
+    assert check_build(build.database, build.database.parent / "target") == []
+    published = tmp_path / "published.duckdb"
+    publish(build.database, published, target_path=build.database.parent / "target")
+    assert check_published(published) == []
+
+
+def test_malformed_lines_are_kept_with_file_line_and_text() -> None:
+    build, result = _build("messy_shop")
+    assert result.returncode == 0
+    lines = build.query(
+        "select source_file, line_number, malformed_line_error, raw_line"
+        " from quarantine.quarantined_lines order by source_file, line_number"
+    )
+    assert list(lines["line_number"]) == [7, 8, 9, 12]
+    assert set(lines["source_file"]) == {"raw_orders.csv"}
+    assert lines["raw_line"].iloc[0].startswith("O6,C1,2024-04-01")
+    assert "too_many_columns" in lines["malformed_line_error"].iloc[0]
+    assert "O11" in lines["raw_line"].iloc[-1], "an unterminated quote takes the rest of the file"
+    orders = build.query("select order_id, channel, amount from intermediate.int_orders_validated")
+    by_id = orders.set_index("order_id")
+    assert by_id.loc["O9", "channel"] == "other", "a quoted comma and line break is one field"
+    assert by_id.loc["O30", "amount"] == 60, "the semicolon file is read by its header's names"
+    assert "'; drop table raw_orders; --" in by_id.index
+    assert '=HYPERLINK("http://x.example","y")' in by_id.index
+
+
+def test_typed_parquet_gives_the_same_marts_as_csv() -> None:
+    parquet, parquet_result = _build("typed_parquet")
+    csv, csv_result = _build("one_csv_export")
+    assert parquet_result.returncode == 0 and csv_result.returncode == 0
+    for table in ("customer_segments", "segment_summary", "raw_row_accounting"):
+        left = parquet.query(f"select * from marts.{table} order by all")
+        right = csv.query(f"select * from marts.{table} order by all")
+        pd.testing.assert_frame_equal(left, right, check_exact=True)
+    raw = parquet.query("select amount, ordered_at from staging.base_raw__orders_parsed order by 1")
+    assert list(raw["amount"].astype(str)) == [
+        "45.0000",
+        "80.0000",
+        "120.5000",
+        "150.0000",
+        "300.0000",
+    ]
+    text = parquet.query("select raw_amount from staging.base_raw__orders_parsed order by 1")
+    assert all("e" not in value.lower() for value in text["raw_amount"]), "no 1.0E3 in the text"
