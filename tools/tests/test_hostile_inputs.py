@@ -9,6 +9,7 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -132,3 +133,50 @@ def test_typed_parquet_gives_the_same_marts_as_csv() -> None:
     ]
     text = parquet.query("select raw_amount from staging.base_raw__orders_parsed order by 1")
     assert all("e" not in value.lower() for value in text["raw_amount"]), "no 1.0E3 in the text"
+
+
+def test_malformed_lines_follow_the_files(tmp_path: Path) -> None:
+    """An incremental run after a file with malformed lines is added and another removed keeps
+    exactly the malformed lines a full build of the folder finds."""
+    case = CASES["one_csv_export"]
+    raw_dir = write_case(case, tmp_path / "raw")
+    database = tmp_path / "incremental.duckdb"
+    vars_json = json.dumps({"raw_dir": str(raw_dir)})
+    build_args = ["build", "--exclude-resource-type", "unit_test", "--vars", vars_json]
+    run_dbt(build_args, database, tmp_path / "first")
+    (raw_dir / "raw_orders_2024-07-01.csv").write_bytes(
+        b"order_id,customer_id,ordered_at,status,amount\n"
+        b"O40,C1,2024-07-01,completed,10\n"
+        b"O41,C1,2024-07-01,completed,10,surplus\n"
+        b"O42,C2\n"
+    )
+    (raw_dir / "raw_customers_2024-07-01.csv").write_bytes(b"customer_id,email\nC9,x@y\n\xff,z\n")
+    run_dbt(build_args, database, tmp_path / "second")
+    (raw_dir / "raw_customers_2024-07-01.csv").unlink()
+    run_dbt(build_args, database, tmp_path / "third")
+    full = tmp_path / "full.duckdb"
+    run_dbt(build_args, full, tmp_path / "full")
+    for table in (
+        "quarantine.quarantined_lines",
+        "marts.raw_row_accounting",
+        "marts.rejected_orders",
+    ):
+        with duckdb.connect(str(database), read_only=True) as connection:
+            incremental = connection.sql(f"select * from {table} order by all").df()
+        with duckdb.connect(str(full), read_only=True) as connection:
+            expected = connection.sql(f"select * from {table} order by all").df()
+        pd.testing.assert_frame_equal(incremental, expected, check_exact=True)
+    assert list(expected_lines(full)) == [
+        ("raw_orders_2024-07-01.csv", 3),
+        ("raw_orders_2024-07-01.csv", 4),
+    ]
+
+
+def expected_lines(database: Path) -> list[tuple[str, int]]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return [
+            (str(source_file), int(line))
+            for source_file, line in connection.execute(
+                "select source_file, line_number from quarantine.quarantined_lines order by all"
+            ).fetchall()
+        ]

@@ -29,6 +29,9 @@ SELECT = [
     "+raw_row_accounting",
     "+rejected_customers",
     "+rejected_orders",
+    "+rejected_row_counts",
+    "+quarantined_customers",
+    "+quarantined_lines",
 ]
 COMPARED_TABLES = [
     "staging.base_raw__orders_parsed",
@@ -38,6 +41,9 @@ COMPARED_TABLES = [
     "marts.rejected_orders",
     "marts.rejected_customers",
     "marts.raw_row_accounting",
+    "marts.rejected_row_counts",
+    "quarantine.quarantined_customers",
+    "quarantine.quarantined_lines",
     "marts.customer_segments",
 ]
 PARSED_MODELS = {
