@@ -176,8 +176,13 @@
                     ~ " header = false, columns = {'line': 'VARCHAR'}, delim = '\\0', quote = '',"
                     ~ " escape = '', ignore_errors = true, strict_mode = false) limit 1"
                 ) -%}
-                {%- if header_rows.rows | length == 0 or header_rows.rows[0][0] is none -%}
-                    {#- no header line: an empty export -#}
+                {%- if header_rows.rows | length == 0 -%}
+                    {{ exceptions.raise_compiler_error(
+                        "raw file '" ~ file_name ~ "' (raw_dir '" ~ folder ~ "') is not empty, but no"
+                        ~ " header line could be read from it as UTF-8 text"
+                    ) }}
+                {%- elif header_rows.rows[0][0] is none or (header_rows.rows[0][0] | trim) == '' -%}
+                    {#- a blank first line: an empty export -#}
                     {%- set names = none -%}
                 {%- else -%}
                     {%- set header = header_rows.rows[0][0] | string -%}
