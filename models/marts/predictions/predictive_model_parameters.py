@@ -110,22 +110,31 @@ COLUMNS = {
 }
 
 
+def fit_parameters(summary: pd.DataFrame) -> dict[str, Any]:
+    """Both models fitted on the rows of `int_customers_summarised` (bgnbd_frequency,
+    bgnbd_recency, bgnbd_t, average_repeat_spend): the model's columns from r to
+    gamma_gamma_customers. Pure, so that tests can call it on generated data."""
+    repeat_buyers = summary[
+        (summary["bgnbd_frequency"] > 0) & (summary["average_repeat_spend"] > 0)
+    ]
+    return {
+        **_bgnbd(summary),
+        "bgnbd_customers": len(summary),
+        **_gamma_gamma(repeat_buyers),
+        "gamma_gamma_customers": len(repeat_buyers),
+    }
+
+
 def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="table")
     # sorted, so that the same data always gives the same floating-point sums and parameters
     summary = dbt.ref("int_customers_summarised").df().sort_values("customer_id")
     settings = dbt.ref("int_prediction_settings_resolved").df().iloc[0]
-    repeat_buyers = summary[
-        (summary["bgnbd_frequency"] > 0) & (summary["average_repeat_spend"] > 0)
-    ]
     row = {
         "as_of_date": pd.Timestamp(settings["as_of_date"]).date(),
         "prediction_time_unit": settings["prediction_time_unit"],
         "days_per_period": int(settings["days_per_period"]),
-        **_bgnbd(summary),
-        "bgnbd_customers": len(summary),
-        **_gamma_gamma(repeat_buyers),
-        "gamma_gamma_customers": len(repeat_buyers),
+        **fit_parameters(summary),
     }
     frame = pd.DataFrame([row], columns=list(COLUMNS))
     return frame.astype(COLUMNS)
