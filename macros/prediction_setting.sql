@@ -60,9 +60,10 @@
 {#-
     The predicted churn-risk band of a P(alive) expression: high below
     high_churn_risk_below_p_alive, medium below medium_churn_risk_below_p_alive, else low;
-    null when P(alive) is null (no purchase).
+    unknown when P(alive) is null but the customer has a purchase (the BG/NBD model is not
+    fitted); null without a purchase.
 -#}
-{% macro churn_risk_band(p_alive) -%}
+{% macro churn_risk_band(p_alive, has_purchase) -%}
     case
         when {{ p_alive }} < {{ prediction_setting('high_churn_risk_below_p_alive') }}
             then 'high'
@@ -70,5 +71,7 @@
             then 'medium'
         when {{ p_alive }} >= {{ prediction_setting('medium_churn_risk_below_p_alive') }}
             then 'low'
+        when {{ has_purchase }}
+            then 'unknown'
     end
 {%- endmacro %}

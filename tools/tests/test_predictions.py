@@ -7,10 +7,8 @@ weeks, $0 purchases counted) and checks the parameters against Fader, Hardie & L
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import lifetimes
@@ -20,35 +18,10 @@ import pytest
 from lifetimes import BetaGeoFitter
 from lifetimes.utils import ConvergenceError
 
-from tools.tests.conftest import Build, run_dbt
+from tools.tests.conftest import Build, load_model_module, run_dbt, write_purchases_as_raw_files
 from tools.tests.corruption import corrupt_and_test, failed_tests
 
 CDNOW_SAMPLE = Path(lifetimes.__file__).parent / "datasets" / "CDNOW_sample.txt"
-CUSTOMER_COLUMNS = [
-    "customer_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "signed_up_at",
-    "country_code",
-    "city",
-    "birth_date",
-    "gender",
-    "company_name",
-    "referred_by_customer_id",
-    "updated_at",
-]
-ORDER_COLUMNS = [
-    "order_id",
-    "customer_id",
-    "ordered_at",
-    "status",
-    "channel",
-    "amount",
-    "discount_amount",
-    "updated_at",
-]
 
 
 def write_cdnow_raw_files(folder: Path) -> int:
@@ -68,22 +41,7 @@ def write_cdnow_raw_files(folder: Path) -> int:
     purchases["ordered_at"] = pd.to_datetime(purchases["date"], format="%Y%m%d").dt.strftime(
         "%Y-%m-%d"
     )
-    orders = pd.DataFrame({column: "" for column in ORDER_COLUMNS}, index=purchases.index)
-    orders["order_id"] = [f"cdnow-{position}" for position in range(len(purchases))]
-    orders["customer_id"] = purchases["customer_id"]
-    orders["ordered_at"] = purchases["ordered_at"]
-    orders["status"] = "completed"
-    orders["amount"] = purchases["amount"].map("{:.2f}".format)
-    first_purchases = purchases.groupby("customer_id", as_index=False)["ordered_at"].min()
-    customers = pd.DataFrame(
-        {column: "" for column in CUSTOMER_COLUMNS}, index=first_purchases.index
-    )
-    customers["customer_id"] = first_purchases["customer_id"]
-    customers["signed_up_at"] = first_purchases["ordered_at"]
-    folder.mkdir(parents=True, exist_ok=True)
-    customers.to_csv(folder / "raw_customers.csv", index=False)
-    orders.to_csv(folder / "raw_orders.csv", index=False)
-    return len(customers)
+    return write_purchases_as_raw_files(purchases, folder)
 
 
 def test_cdnow_fit_reproduces_fader_hardie_lee_2005(tmp_path: Path) -> None:
@@ -117,6 +75,14 @@ def test_cdnow_fit_reproduces_fader_hardie_lee_2005(tmp_path: Path) -> None:
     # Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way", Marketing Science 24(2).
     published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
     assert {name: round(float(row[name]), 3) for name in published} == published
+    # the paper's four decimals (its Table 1 and Hardie's note 004): r 0.2426, alpha 4.4136,
+    # a 0.7929, b 2.4259
+    four_decimals = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}
+    for name, value in four_decimals.items():
+        assert float(row[name]) == pytest.approx(value, abs=5e-5), name
+    assert row["bgnbd_fit_status"] == "fitted" and row["bgnbd_fit_method"] == "lifetimes"
+    assert row["gamma_gamma_fit_status"] == "fitted"
+    assert row["gamma_gamma_fit_method"] == "lifetimes"
     assert round(float(row["bgnbd_log_likelihood"]), 1) == -9582.4
     # Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value": 946 repeat buyers.
     assert row["gamma_gamma_customers"] == 946
@@ -217,6 +183,9 @@ def test_prediction_tests_fail_on_broken_rows(default_build: Build, tmp_path: Pa
             # a high-risk customer labelled low (breaks the high and low rungs)
             "update marts.customer_segments set predicted_churn_risk = 'low'"
             f" where customer_id = {one('high')}",
+            # a buyer without P(alive) who is not labelled unknown (breaks the unknown rung)
+            "update marts.customer_segments set p_alive = null"
+            f" where customer_id = {second('medium')}",
         ],
         "customer_segments,test_type:data",
     )
@@ -228,7 +197,33 @@ def test_prediction_tests_fail_on_broken_rows(default_build: Build, tmp_path: Pa
         "churn_risk_rule_medium",
         "churn_risk_rule_high",
         "churn_risk_rule_low",
+        "churn_risk_rule_unknown",
     }, output[-3000:]
+
+
+def test_fit_status_tests_fail_on_broken_rows(default_build: Build, tmp_path: Path) -> None:
+    """The status tests of predictive_model_parameters and the scores can fail, and the
+    warn-level test warns without failing the run."""
+    code, output = corrupt_and_test(
+        default_build,
+        tmp_path,
+        [
+            # BG/NBD said not fitted while its parameters and scores are there
+            "update marts.predictive_model_parameters set bgnbd_fit_status = 'not_fitted'",
+            # Gamma-Gamma fitted without a method
+            "update marts.predictive_model_parameters set gamma_gamma_fit_method = null",
+        ],
+        "predictive_model_parameters customer_predictions",
+    )
+    assert code != 0
+    assert failed_tests(output) == {
+        "bgnbd_parameters_positive_when_fitted",
+        "gamma_gamma_parameters_positive_when_fitted",
+        "bgnbd_scores_only_when_fitted",
+    }, output[-3000:]
+    assert any(" WARN " in line and "bgnbd_model_fitted" in line for line in output.splitlines()), (
+        output[-3000:]
+    )
 
 
 @pytest.mark.parametrize(
@@ -255,15 +250,6 @@ def test_bad_prediction_vars_stop_the_build_naming_the_var(
     assert message in result.stdout, result.stdout[-3000:]
 
 
-def _load_model_module(name: str) -> Any:
-    path = Path(__file__).resolve().parents[2] / "models" / "marts" / "predictions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class _FitterConvergingFrom:
     """Stands in for a lifetimes fitter that converges only from a given tolerance on."""
 
@@ -279,7 +265,7 @@ class _FitterConvergingFrom:
 
 
 def test_fit_retries_a_looser_tolerance_then_gives_up(capsys: pytest.CaptureFixture[str]) -> None:
-    fit = _load_model_module("predictive_model_parameters")._fit
+    fit = load_model_module("predictive_model_parameters")._fit
     converges_at_default = _FitterConvergingFrom(1e-7)
     assert fit(converges_at_default) == 1e-7
     precision_loss = _FitterConvergingFrom(1e-6)

@@ -7,6 +7,7 @@ is added in `customer_segments` from P(alive) (macro `churn_risk_band`). See the
 and predictions", and the model's yml for every column.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -30,12 +31,30 @@ def _expected_spend(
     return (1 - individual_weight) * population_mean + individual_weight * np.nan_to_num(spend)
 
 
-def model(dbt: Any, session: Any) -> pd.DataFrame:
-    dbt.config(materialized="table")
-    summary = dbt.ref("int_customers_summarised").df()
-    settings = dbt.ref("int_prediction_settings_resolved").df().iloc[0]
-    parameters = dbt.ref("predictive_model_parameters").df().iloc[0]
+SCORE_COLUMNS = [
+    "customer_id",
+    "bgnbd_frequency",
+    "bgnbd_recency",
+    "bgnbd_t",
+    "average_repeat_spend",
+    "prediction_time_unit",
+    "p_alive",
+    "expected_purchases",
+    "expected_purchases_90d",
+    "expected_spend_per_purchase",
+    "expected_revenue",
+    "prediction_horizon_days",
+    "as_of_date",
+]
 
+
+def score(
+    summary: pd.DataFrame, parameters: Mapping[str, Any], settings: Mapping[str, Any]
+) -> pd.DataFrame:
+    """The scores of every customer of `summary` (rows of int_customers_summarised) under the
+    fitted `parameters` (the row of predictive_model_parameters) and `settings` (the row of
+    int_prediction_settings_resolved). Null parameters (a model not fitted) give null scores.
+    Pure, so that tests can call it on generated data."""
     frequency, recency, age, spend = (
         summary[column].astype(float).to_numpy()
         for column in ("bgnbd_frequency", "bgnbd_recency", "bgnbd_t", "average_repeat_spend")
@@ -87,20 +106,13 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         scored["expected_purchases"] * scored["expected_spend_per_purchase"]
     )
     scored["as_of_date"] = pd.to_datetime(scored["as_of_date"]).dt.date
-    return scored[
-        [
-            "customer_id",
-            "bgnbd_frequency",
-            "bgnbd_recency",
-            "bgnbd_t",
-            "average_repeat_spend",
-            "prediction_time_unit",
-            "p_alive",
-            "expected_purchases",
-            "expected_purchases_90d",
-            "expected_spend_per_purchase",
-            "expected_revenue",
-            "prediction_horizon_days",
-            "as_of_date",
-        ]
-    ]
+    return scored[SCORE_COLUMNS]
+
+
+def model(dbt: Any, session: Any) -> pd.DataFrame:
+    dbt.config(materialized="table")
+    # one ref per statement: nested in one call, dbt (1.11) registered only the first ref
+    summary = dbt.ref("int_customers_summarised").df()
+    settings = dbt.ref("int_prediction_settings_resolved").df().iloc[0]
+    parameters = dbt.ref("predictive_model_parameters").df().iloc[0]
+    return score(summary, parameters, settings)
