@@ -79,6 +79,20 @@
 {%- endmacro %}
 
 
+{#-
+    A where-clause that reads every field of a CSV layout and keeps every row. DuckDB checks a
+    field for valid UTF-8 only when it reads it: without this, which lines are rejected would
+    depend on the columns a query selects.
+-#}
+{% macro _every_csv_field(field_count) -%}
+    {%- set fields = [] -%}
+    {%- for index in range(field_count) -%}
+        {%- do fields.append('field_' ~ (index + 1)) -%}
+    {%- endfor -%}
+    {{ return(" where coalesce(" ~ fields | join(', ') ~ ", '') is not null") }}
+{%- endmacro %}
+
+
 {#- Text of a typed Parquet column as a CSV export would write it. -#}
 {% macro _parquet_column_as_text(column, data_type) -%}
     {%- set quoted = '"' ~ column.replace('"', '""') ~ '"' -%}
@@ -234,19 +248,7 @@
                     layout['paths'], layout['delimiter'], layout['names'] | length, ', ignore_errors = true'
                 ) -%}
             {%- endif -%}
-            {#-
-                A CSV field is checked for valid UTF-8 only when it is read: the filter reads every
-                field, so that the rows of the view do not depend on the columns a query selects.
-            -#}
-            {%- if file_format == 'parquet' -%}
-                {%- set every_field = '' -%}
-            {%- else -%}
-                {%- set fields = [] -%}
-                {%- for index in range(layout['names'] | length) -%}
-                    {%- do fields.append('field_' ~ (index + 1)) -%}
-                {%- endfor -%}
-                {%- set every_field = " where coalesce(" ~ fields | join(', ') ~ ", '') is not null" -%}
-            {%- endif -%}
+            {%- set every_field = '' if file_format == 'parquet' else _every_csv_field(layout['names'] | length) -%}
             {%- do selects.append(
                 'select ' ~ columns | join(', ') ~ ', parse_filename(filename) as source_file from '
                 ~ reader ~ every_field
@@ -301,12 +303,13 @@
                     {%- endif -%}
                 {%- endfor -%}
                 {%- if to_check -%}
+                    {#- every field is read, so that invalid UTF-8 in any of them is found -#}
                     {%- do run_query(
                         'select count(*) from ' ~ _raw_csv_reader(
                             to_check, layout['delimiter'], layout['names'] | length,
                             ", store_rejects = true, rejects_table = 'raw_files_rejected_lines',"
                             ~ " rejects_scan = 'raw_files_rejected_scans'"
-                        )
+                        ) ~ _every_csv_field(layout['names'] | length)
                     ) -%}
                     {%- do run_query(
                         'insert into raw_files.' ~ table ~ '_malformed_lines'

@@ -86,7 +86,10 @@ def test_hostile_folder(name: str, tmp_path: Path) -> None:
             dict(zip(segments["lifecycle_segment"], segments["n"], strict=True))[segment] == count
         )
     if case.as_of_date is not None:
-        as_of = build.query("select as_of_date from intermediate.int_settings_resolved")
+        as_of = build.query(
+            "select cast(as_of_date as varchar) as as_of_date"
+            " from intermediate.int_settings_resolved"
+        )
         assert str(as_of["as_of_date"].iloc[0]) == case.as_of_date
     # nothing BI tools read, in the build or in the published file, holds personal data
     assert check_build(build.database, build.database.parent / "target") == []
@@ -102,7 +105,7 @@ def test_malformed_lines_are_kept_with_file_line_and_text() -> None:
         "select source_file, line_number, malformed_line_error, raw_line"
         " from quarantine.quarantined_lines order by source_file, line_number"
     )
-    assert list(lines["line_number"]) == [7, 8, 9, 12]
+    assert list(lines["line_number"]) == [7, 8, 9, 11], "records, the header being 1"
     assert set(lines["source_file"]) == {"raw_orders.csv"}
     assert lines["raw_line"].iloc[0].startswith("O6,C1,2024-04-01")
     assert "too_many_columns" in lines["malformed_line_error"].iloc[0]
@@ -123,8 +126,11 @@ def test_typed_parquet_gives_the_same_marts_as_csv() -> None:
         left = parquet.query(f"select * from marts.{table} order by all")
         right = csv.query(f"select * from marts.{table} order by all")
         pd.testing.assert_frame_equal(left, right, check_exact=True)
-    raw = parquet.query("select amount, ordered_at from staging.base_raw__orders_parsed order by 1")
-    assert list(raw["amount"].astype(str)) == [
+    raw = parquet.query(
+        "select cast(amount as varchar) as amount_text"
+        " from staging.base_raw__orders_parsed order by amount"
+    )
+    assert list(raw["amount_text"]) == [
         "45.0000",
         "80.0000",
         "120.5000",
