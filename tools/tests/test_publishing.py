@@ -193,7 +193,7 @@ def test_a_reader_keeps_working_while_a_build_publishes_and_failures_publish_not
     assert "Traceback" not in output and "nothing was published" in output
     assert _fingerprint(published) == good
 
-    # A build that fails while running (a raw file is missing) publishes nothing either.
+    # A build that fails while running (a folder without raw files) publishes nothing either.
     empty = tmp_path / "empty_raw"
     empty.mkdir()
     missing = _make_run(tmp_path / "missing", published, {"raw_dir": str(empty)})
