@@ -50,7 +50,8 @@ CASES = [
 ] + [
     pytest.param(shape, 100_000, 0, id=f"{shape}-100000-0")
     for shape in fit_cases.SHAPES
-    if shape not in ("no_repeat_buyers", "everyone_new")  # nothing to fit at any size
+    # nothing to fit at any size; cdnow_like at 100,000 in the test of the parameters found
+    if shape not in ("no_repeat_buyers", "everyone_new", "cdnow_like")
 ]
 
 
@@ -122,8 +123,9 @@ def test_every_data_set_is_fitted_or_says_why(shape: str, n: int, seed: int) -> 
 
 def test_the_fit_recovers_the_parameters_it_was_simulated_with() -> None:
     """100,000 customers simulated with the CDNOW parameters: the fit finds them again."""
-    row = FIT.fit_parameters(fit_cases.generate("cdnow_like", 100_000, 0), HORIZONS)
-    assert row["bgnbd_fit_status"] == "fitted" and row["gamma_gamma_fit_status"] == "fitted"
+    summary = fit_cases.generate("cdnow_like", 100_000, 0)
+    row = FIT.fit_parameters(summary, HORIZONS)
+    assert check_fit(summary, row) == {"bgnbd": "fitted", "gamma_gamma": "fitted"}
     truth = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "v": 15.44}
     for name, value in truth.items():
         assert row[name] == pytest.approx(value, rel=0.15), (name, row[name])
@@ -183,10 +185,38 @@ def test_own_likelihoods_equal_lifetimes() -> None:
             np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-8, atol=1e-10)
 
 
+def test_expected_purchases_are_finite_where_lifetimes_gives_nan() -> None:
+    """With a + b < 1, lifetimes' expected purchases are NaN for some one-day buyers (it takes
+    the log of a negative hypergeometric function); the project's are finite, equal lifetimes'
+    elsewhere, and the fit module checks with the same function."""
+    parameters = {"r": 2.88, "alpha": 1.16, "a": 0.363, "b": 0.577}
+    summary = fit_cases.generate("bgnbd", 3_000, 0)
+    frequency, recency, age = (
+        summary[column].to_numpy(dtype=float)
+        for column in ("bgnbd_frequency", "bgnbd_recency", "bgnbd_t")
+    )
+    fitter = BetaGeoFitter()
+    fitter.params_ = pd.Series(parameters)
+    with np.errstate(all="ignore"):
+        theirs = np.asarray(
+            fitter.conditional_expected_number_of_purchases_up_to_time(
+                90 / 7, frequency, recency, age
+            )
+        )
+    p_alive = np.asarray(fitter.conditional_probability_alive(frequency, recency, age))
+    ours = SCORE.expected_purchases(90 / 7, frequency, age, p_alive, **parameters)
+    assert np.isnan(theirs).sum() > 0
+    assert np.all(np.isfinite(ours)) and (ours >= 0).all()
+    finite = np.isfinite(theirs)
+    np.testing.assert_allclose(ours[finite], theirs[finite], rtol=1e-9)
+    np.testing.assert_array_equal(
+        FIT.expected_purchases(90 / 7, frequency, age, p_alive, **parameters), ours
+    )
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("shape", ["cdnow_like", "two_prices"])
-def test_a_million_customers_in_under_a_minute(shape: str) -> None:
-    summary = fit_cases.generate(shape, 1_000_000, 0)
+def test_a_million_customers_in_under_a_minute() -> None:
+    summary = fit_cases.generate("cdnow_like", 1_000_000, 0)
     started = time.perf_counter()
     row = FIT.fit_parameters(summary, HORIZONS)
     seconds = time.perf_counter() - started

@@ -13,6 +13,38 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lifetimes import BetaGeoFitter
+from scipy.special import hyp2f1
+
+
+def expected_purchases(
+    t: float,
+    frequency: np.ndarray,
+    age: np.ndarray,
+    p_alive: np.ndarray,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+) -> np.ndarray:
+    """BG/NBD conditional expected number of purchase days in the next t periods (Fader, Hardie
+    & Lee 2005, eq. 10): (a + b + x - 1) / (a - 1) * [1 - ((alpha + T) / (alpha + T + t))^(r + x)
+    * 2F1(r + x, b + x; a + b + x - 1; z)] * P(alive), z = t / (alpha + T + t).
+
+    As lifetimes' conditional_expected_number_of_purchases_up_to_time (the same figures to about
+    1e-15 where that is finite), but without its logarithms, and Euler's transformation of the
+    hypergeometric function, (1 - z)^(r + x) * 2F1(r + x, b + x; c; z) = (1 - z)^(a - 1) *
+    2F1(a + b - 1 - r, a - 1; c; z), wherever the direct form is not finite: lifetimes takes the
+    log of 2F1, which is negative for some one-day buyers when a + b < 1 (c < 0), and so gives
+    NaN there. The same function is in predictive_model_parameters, which checks that the fitted
+    parameters score every customer.
+    """
+    c = a + b + frequency - 1
+    z = t / (alpha + age + t)
+    with np.errstate(all="ignore"):  # where a form overflows, the other is taken
+        direct = hyp2f1(r + frequency, b + frequency, c, z) * (1 - z) ** (r + frequency)
+        euler = hyp2f1(a + b - 1 - r, a - 1, c, z) * (1 - z) ** (a - 1)
+    term = np.where(np.isfinite(direct), direct, euler)
+    return c / (a - 1) * (1 - term) * p_alive
 
 
 def _expected_spend(
@@ -78,25 +110,17 @@ def score(
     scored["expected_spend_per_purchase"] = np.nan
 
     if len(summary) > 0 and not pd.isna(parameters["r"]):
+        bgnbd = {name: float(parameters[name]) for name in ("r", "alpha", "a", "b")}
         fitter = BetaGeoFitter()
-        fitter.params_ = pd.Series(
-            {name: float(parameters[name]) for name in ("r", "alpha", "a", "b")}
-        )
-        scored["p_alive"] = np.asarray(
+        fitter.params_ = pd.Series(bgnbd)
+        p_alive = np.asarray(
             fitter.conditional_probability_alive(frequency, recency, age), dtype=float
         )
-        scored["expected_purchases"] = np.asarray(
-            fitter.conditional_expected_number_of_purchases_up_to_time(
-                horizon, frequency, recency, age
-            ),
-            dtype=float,
-        )
+        scored["p_alive"] = p_alive
+        scored["expected_purchases"] = expected_purchases(horizon, frequency, age, p_alive, **bgnbd)
         # the fixed 90-day figure analysts compare across builds, whatever the horizon var says
-        scored["expected_purchases_90d"] = np.asarray(
-            fitter.conditional_expected_number_of_purchases_up_to_time(
-                90.0 / float(settings["days_per_period"]), frequency, recency, age
-            ),
-            dtype=float,
+        scored["expected_purchases_90d"] = expected_purchases(
+            90.0 / float(settings["days_per_period"]), frequency, age, p_alive, **bgnbd
         )
     if len(summary) > 0 and not pd.isna(parameters["p"]):
         scored["expected_spend_per_purchase"] = _expected_spend(

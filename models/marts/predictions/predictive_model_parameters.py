@@ -22,8 +22,9 @@ scores). Fallback order, per model:
    `_negative_log_likelihood` functions, vectorised here with its gradient.
 
 A candidate counts only when its optimiser converged, its log-likelihood is finite, its
-parameters are finite, positive and within the bounds, and (BG/NBD) lifetimes' formulas score
-every customer with it in range (near some limits of the model they lose all precision). The
+parameters are finite, positive and within the bounds, and (BG/NBD) every customer's scores
+with it are finite and in range (a guard: near some limits of the model the formulas lose all
+precision). The
 best log-likelihood wins; a later
 method has to beat an earlier one by more than TIE_PER_CUSTOMER per customer, so lifetimes' fit
 stands whenever it is as good. A winner with parameters at a bound is still `fitted` (the
@@ -44,7 +45,7 @@ import pandas as pd
 from lifetimes import BetaGeoFitter, GammaGammaFitter
 from lifetimes.utils import ConvergenceError
 from scipy.optimize import minimize
-from scipy.special import digamma, gammaln
+from scipy.special import digamma, gammaln, hyp2f1
 
 # lifetimes' default gradient tolerance first. At the optimum, BFGS can still stop with "precision
 # loss" (status 2) depending on the order of the floating-point sums; the next, looser tolerance
@@ -416,14 +417,35 @@ def _bgnbd_moments(frequency: np.ndarray, age: np.ndarray, weights: np.ndarray) 
     return np.log([mean * alpha, alpha, 1.0, 3.0])
 
 
+def expected_purchases(
+    t: float,
+    frequency: np.ndarray,
+    age: np.ndarray,
+    p_alive: np.ndarray,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+) -> np.ndarray:
+    """BG/NBD conditional expected purchase days in the next t periods, as customer_predictions
+    computes them (the same function; see its docstring, a pytest checks they agree)."""
+    c = a + b + frequency - 1
+    z = t / (alpha + age + t)
+    with np.errstate(all="ignore"):  # where a form overflows, the other is taken
+        direct = hyp2f1(r + frequency, b + frequency, c, z) * (1 - z) ** (r + frequency)
+        euler = hyp2f1(a + b - 1 - r, a - 1, c, z) * (1 - z) ** (a - 1)
+    term = np.where(np.isfinite(direct), direct, euler)
+    return c / (a - 1) * (1 - term) * p_alive
+
+
 def _bgnbd_scores_problem(
     parameters: dict[str, float],
     patterns: tuple[np.ndarray, ...],
     horizons: Sequence[float],
 ) -> str | None:
     """Why these parameters cannot score every customer (as customer_predictions does), if so:
-    near some limits of the model lifetimes' formulas lose all precision (e.g. a and b both
-    tiny: the hypergeometric function of the expected purchases is then not finite)."""
+    near some limits of the model the formulas lose all precision (e.g. a and b both near 0, or
+    a near 1)."""
     frequency, recency, age, weights = patterns
     fitter = BetaGeoFitter()
     fitter.params_ = pd.Series({name: parameters[name] for name in BGNBD_PARAMETERS})
@@ -431,12 +453,7 @@ def _bgnbd_scores_problem(
         p_alive = np.asarray(fitter.conditional_probability_alive(frequency, recency, age), float)
         bad = ~np.isfinite(p_alive) | (p_alive < 0) | (p_alive > 1)
         for horizon in horizons:
-            expected = np.asarray(
-                fitter.conditional_expected_number_of_purchases_up_to_time(
-                    horizon, frequency, recency, age
-                ),
-                dtype=float,
-            )
+            expected = expected_purchases(horizon, frequency, age, p_alive, **parameters)
             bad |= ~np.isfinite(expected) | (expected < 0)
     if not bad.any():
         return None
