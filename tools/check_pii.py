@@ -144,8 +144,20 @@ def check_build(
     return findings
 
 
-def check_published(published: Path) -> list[str]:
-    """Every personal-looking text value in a published file (all of its schemas)."""
+def tagged_column_names(manifest: dict[str, Any]) -> set[str]:
+    """The names of every column the project tags contains_pii, in any model or source."""
+    nodes = {**manifest.get("nodes", {}), **manifest.get("sources", {})}
+    return {
+        name
+        for node in nodes.values()
+        for name, column in node.get("columns", {}).items()
+        if _is_tagged(column)
+    }
+
+
+def check_published(published: Path, target_path: Path | None = None) -> list[str]:
+    """Every personal-looking text value in a published file (all of its schemas), and, with the
+    build's manifest, every column named like a column the project tags contains_pii."""
     with duckdb.connect(str(published), read_only=True) as connection:
         schemas = tuple(
             row[0]
@@ -153,7 +165,19 @@ def check_published(published: Path) -> list[str]:
                 "select distinct table_schema from information_schema.tables"
             ).fetchall()
         )
-        return value_findings(connection, schemas)
+        findings = value_findings(connection, schemas)
+        if target_path is not None:
+            tagged = tagged_column_names(json.loads((target_path / "manifest.json").read_text()))
+            for schema, table, column in connection.execute(
+                "select table_schema, table_name, column_name from information_schema.columns"
+                " order by all"
+            ).fetchall():
+                if column in tagged:
+                    findings.append(
+                        f"published {schema}.{table}.{column} has the name of a column tagged "
+                        "contains_pii"
+                    )
+        return findings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.database:
         findings += check_build(args.database, args.target_path, tuple(args.schema or BI_SCHEMAS))
     if args.published:
-        findings += check_published(args.published)
+        findings += check_published(args.published, args.target_path)
     if not args.database and not args.published:
         parser.error("give --database and/or --published")
     for finding in findings:

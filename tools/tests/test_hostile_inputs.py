@@ -95,7 +95,7 @@ def test_hostile_folder(name: str, tmp_path: Path) -> None:
     assert check_build(build.database, build.database.parent / "target") == []
     published = tmp_path / "published.duckdb"
     publish(build.database, published, target_path=build.database.parent / "target")
-    assert check_published(published) == []
+    assert check_published(published, build.database.parent / "target") == []
 
 
 def test_malformed_lines_are_kept_with_file_line_and_text() -> None:

@@ -56,7 +56,7 @@ def test_patterns() -> None:
 
 def test_nothing_bi_tools_read_holds_personal_data(default_build: Build, published: Path) -> None:
     assert check_build(default_build.database, default_build.database.parent / "target") == []
-    assert check_published(published) == []
+    assert check_published(published, default_build.database.parent / "target") == []
 
 
 def test_the_check_finds_personal_data_where_it_is(default_build: Build, tmp_path: Path) -> None:
@@ -74,6 +74,14 @@ def test_the_check_finds_personal_data_where_it_is(default_build: Build, tmp_pat
             " from quarantine.quarantined_customers where raw_email like '%@%.%'"
         )
     assert any("marts.leak.contact" in f for f in check_build(database, target))
+    # a published file with a tagged column, even an empty one
+    leaky = tmp_path / "leaky_published.duckdb"
+    with duckdb.connect(str(leaky)) as connection:
+        connection.execute("create schema marts")
+        connection.execute("create table marts.customers as select 'C1' as id, null as raw_phone")
+    assert any(
+        "raw_phone has the name of a column tagged" in f for f in check_published(leaky, target)
+    )
 
 
 def test_the_tag_must_travel_with_the_data() -> None:
