@@ -104,7 +104,8 @@ test: lint build-test docs-check pii-check pytest
 
 # Not part of the test command: generates 100k/1M/10M-order data sets and times the build.
 benchmark: setup
-	$(BIN)/python -m tools.benchmark $(if $(SIZES),--sizes $(SIZES)) $(if $(RUNS),--runs $(RUNS)) \
+	$(BIN)/python -m tools.benchmark $(if $(SIZES),--sizes $(SIZES)) $(if $(SHAPES),--shapes $(SHAPES)) \
+		$(if $(RUNS),--runs $(RUNS)) \
 		$(if $(MEMORY_LIMIT),--memory-limit $(MEMORY_LIMIT))
 
 clean:

@@ -22,46 +22,112 @@
 {%- endmacro %}
 
 {% macro default__customer_figures(customers, purchase_days, as_of_dates, name) -%}
+{#-
+    Written so that memory grows with the output, not with purchase days x as-of dates: each
+    purchase day carries the running figures up to it, which hold from that day until the day
+    before the customer's next purchase day, so each (customer, as-of date) row comes from
+    exactly one purchase day by a range join, with no aggregation over the pairs and no join
+    of every customer with every date against those figures.
+-#}
+{{ name }}_purchase_steps as (
+
+    select
+        customer_id,
+        purchase_date,
+        lead(purchase_date) over (
+            partition by customer_id order by purchase_date
+        ) as next_purchase_date,
+        min(purchase_date) over (partition by customer_id) as first_order_date,
+        count(*) over (
+            partition by customer_id order by purchase_date
+            rows between unbounded preceding and current row
+        ) as purchase_days,
+        sum(orders_on_day) over (
+            partition by customer_id order by purchase_date
+            rows between unbounded preceding and current row
+        ) as order_count,
+        sum(revenue_on_day) over (
+            partition by customer_id order by purchase_date
+            rows between unbounded preceding and current row
+        ) as total_revenue
+
+    from {{ purchase_days }}
+
+),
+
 {{ name }}_purchase_facts as (
 
     select
         dates.as_of_date,
-        days.customer_id,
-        cast(sum(days.orders_on_day) as {{ dbt.type_bigint() }}) as order_count,
-        count(*) as purchase_days,
-        min(days.purchase_date) as first_order_date,
-        max(days.purchase_date) as last_order_date,
-        sum(days.revenue_on_day) as total_revenue
+        steps.customer_id,
+        cast(steps.order_count as {{ dbt.type_bigint() }}) as order_count,
+        steps.purchase_days,
+        steps.first_order_date,
+        steps.purchase_date as last_order_date,
+        steps.total_revenue,
+        dates.min_purchase_days_for_own_cycle
 
-    from {{ purchase_days }} as days
+    from {{ name }}_purchase_steps as steps
     inner join {{ as_of_dates }} as dates
-        on days.purchase_date <= dates.as_of_date
-    group by dates.as_of_date, days.customer_id
+        on
+            steps.purchase_date <= dates.as_of_date
+            and dates.as_of_date < coalesce(steps.next_purchase_date, cast('9999-12-31' as date))
+
+),
+
+{{ name }}_first_purchases as (
+
+    select
+        customer_id,
+        min(purchase_date) as first_order_date
+
+    from {{ purchase_days }}
+    group by customer_id
 
 ),
 
 {{ name }}_population as (
 
+    -- customers with a purchase on or before the as-of date
     select
         customers.customer_id,
         customers.signed_up_date,
         facts.first_order_date,
         facts.last_order_date,
+        facts.as_of_date,
+        facts.min_purchase_days_for_own_cycle,
+        facts.order_count,
+        facts.purchase_days,
+        facts.total_revenue
+
+    from {{ customers }} as customers
+    inner join {{ name }}_purchase_facts as facts
+        on customers.customer_id = facts.customer_id
+
+    union all
+
+    -- customers signed up on or before the as-of date without a purchase by then
+    select
+        customers.customer_id,
+        customers.signed_up_date,
+        cast(null as date) as first_order_date,
+        cast(null as date) as last_order_date,
         dates.as_of_date,
         dates.min_purchase_days_for_own_cycle,
-        coalesce(facts.order_count, 0) as order_count,
-        coalesce(facts.purchase_days, 0) as purchase_days,
-        coalesce(facts.total_revenue, 0) as total_revenue
+        0 as order_count,
+        0 as purchase_days,
+        0 as total_revenue
 
     from {{ customers }} as customers
     cross join {{ as_of_dates }} as dates
-    left join {{ name }}_purchase_facts as facts
-        on
-            customers.customer_id = facts.customer_id
-            and dates.as_of_date = facts.as_of_date
+    left join {{ name }}_first_purchases as first_purchases
+        on customers.customer_id = first_purchases.customer_id
     where
         customers.signed_up_date <= dates.as_of_date
-        or facts.customer_id is not null
+        and (
+            first_purchases.first_order_date is null
+            or first_purchases.first_order_date > dates.as_of_date
+        )
 
 ),
 

@@ -1,7 +1,9 @@
 """Benchmark: full dbt build against a hand-written query and lifetimes, at several sizes.
 
-For each size (orders; customers = orders / 10) it generates the Parquet raw data (timed, once),
-then measures, each `--runs` times, reporting the median and the peak RSS:
+For each shape of the generator (`--shapes`: `default`, its mix of behaviours, and `dense`, every
+customer buying about ten times over the four years) and each size (orders; customers =
+orders / 10) it generates the Parquet raw data (timed, once), then measures, each `--runs` times,
+reporting the median and the peak RSS:
 
 1. `dbt build` (every model and data test, as `make run` runs it: unit tests, which check the
    logic on fixed fixtures and not the data, are left to `make test`) reading the Parquet files
@@ -16,8 +18,8 @@ and once, the fixed overhead: `dbt parse` and a build of the bundled sample (med
 Results go to a Markdown file (default `benchmark/results.md`): the table, each target met or
 missed and by how much, and the profile (dbt's node times) that says where the time goes.
 
-Usage: python -m tools.benchmark [--sizes 100000,1000000,10000000] [--runs 3]
-                                 [--memory-limit 1GB]
+Usage: python -m tools.benchmark [--sizes 100000,1000000,10000000] [--shapes default,dense]
+                                 [--runs 3] [--memory-limit 1GB]
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from tools.generate_raw_data import SHAPES
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -125,9 +129,10 @@ def dbt(args: list[str], database: Path, work: Path) -> tuple[float, float, str]
     return timed(command, dbt_env(database, work))
 
 
-def prepare_data(orders: int, work: Path) -> tuple[Path, float]:
-    """Generate the Parquet data set of `orders` orders (again, timed); returns it and seconds."""
-    raw_dir = work / f"raw_{orders}"
+def prepare_data(orders: int, shape: str, work: Path) -> tuple[Path, float]:
+    """Generate the Parquet data set of `orders` orders in `shape` (again, timed); returns it and
+    seconds."""
+    raw_dir = work / f"raw_{shape}_{orders}"
     if raw_dir.exists():
         shutil.rmtree(raw_dir)
     seconds, _, _ = timed(
@@ -147,6 +152,8 @@ def prepare_data(orders: int, work: Path) -> tuple[Path, float]:
             str(YEARS),
             "--format",
             "parquet",
+            "--shape",
+            shape,
         ]
     )
     return raw_dir, seconds
@@ -244,10 +251,10 @@ print(f'{{row[1]}}/{{row[0]}}')
     ).stdout.strip()
 
 
-def benchmark_size(orders: int, runs: int, work: Path) -> dict[str, Any]:
-    print(f"== {orders:,} orders", flush=True)
-    raw_dir, generator_seconds = prepare_data(orders, work)
-    size_work = work / f"run_{orders}"
+def benchmark_size(orders: int, shape: str, runs: int, work: Path) -> dict[str, Any]:
+    print(f"== {orders:,} orders, {shape} shape", flush=True)
+    raw_dir, generator_seconds = prepare_data(orders, shape, work)
+    size_work = work / f"run_{shape}_{orders}"
     size_work.mkdir(parents=True, exist_ok=True)
     database = size_work / "segments.duckdb"
     build, floor, summary, incremental = Measure(), Measure(), Measure(), Measure()
@@ -282,6 +289,7 @@ def benchmark_size(orders: int, runs: int, work: Path) -> dict[str, Any]:
     delta_results = json.loads((size_work / "target" / "run_results.json").read_text())
     return {
         "orders": orders,
+        "shape": shape,
         "generator": generator_seconds,
         "profile": {"full build": profile(full_results), "daily delta": profile(delta_results)},
         "build": build,
@@ -340,14 +348,22 @@ def verdict(value: float, target: float, *, at_most: bool, unit: str = "") -> st
 
 
 def targets(results: list[dict[str, Any]], overhead: tuple[Measure, Measure]) -> list[str]:
-    """Each target of the issue, on the largest size measured, met or missed and by how much."""
-    largest = results[-1]
+    """Each target of the issue, on each shape's largest size measured, met or missed and by how
+    much."""
+    lines: list[str] = []
+    for shape in dict.fromkeys(result["shape"] for result in results):
+        largest = max((r for r in results if r["shape"] == shape), key=lambda r: r["orders"])
+        lines += [*shape_targets(largest, overhead), ""]
+    return lines[:-1]
+
+
+def shape_targets(largest: dict[str, Any], overhead: tuple[Measure, Measure]) -> list[str]:
     build, floor = largest["build"], largest["floor"]
     summary, incremental = largest["lifetimes"], largest["incremental"]
     fixed = overhead[0].median + overhead[1].median
     return [
-        f"Targets, on the largest size measured ({largest['orders']:,} orders; the issue sets"
-        " them at 10,000,000):",
+        f"Targets, {largest['shape']} shape, on the largest size measured"
+        f" ({largest['orders']:,} orders; the issue sets them at 10,000,000):",
         "",
         f"- full build ≤ {TARGET_BUILD_PER_QUERY}x the hand-written query: "
         + verdict(build.median / floor.median, TARGET_BUILD_PER_QUERY, at_most=True, unit="x"),
@@ -378,10 +394,10 @@ def report(results: list[dict[str, Any]], overhead: tuple[Measure, Measure], run
         f"Python {platform.python_version()}, DuckDB {duckdb.__version__}; {runs} runs each,"
         f" medians; peak = max RSS; DuckDB memory limit {MEMORY_LIMIT[LIMIT_VARIABLE]}.",
         "",
-        "| orders | generator | full build | hand-written query | build / query |"
+        "| shape | orders | generator | full build | hand-written query | build / query |"
         " lifetimes summary | lifetimes / build | incremental (+1 day) | incremental / build |"
         " build peak | labels agree |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         build = result["build"]
@@ -391,7 +407,8 @@ def report(results: list[dict[str, Any]], overhead: tuple[Measure, Measure], run
         assert isinstance(build, Measure) and isinstance(floor, Measure)
         assert isinstance(summary, Measure) and isinstance(incremental, Measure)
         lines.append(
-            f"| {result['orders']:,} | {result['generator']:.1f} s | {build.median:.1f} s |"
+            f"| {result['shape']} | {result['orders']:,} | {result['generator']:.1f} s |"
+            f" {build.median:.1f} s |"
             f" {floor.median:.1f} s |"
             f" {build.median / floor.median:.2f}x | {summary.median:.1f} s"
             f" ({summary.peak:,.0f} MiB) | {summary.median / build.median:.2f}x |"
@@ -405,18 +422,23 @@ def report(results: list[dict[str, Any]], overhead: tuple[Measure, Measure], run
         "",
         *targets(results, overhead),
         "",
-        "Profile of the last run of each size (dbt run_results):",
+        "Profile of the last run of each shape and size (dbt run_results):",
         "",
     ]
     for result in results:
         for build_kind, text in result["profile"].items():
-            lines.append(f"- {result['orders']:,} orders, {build_kind}: {text}")
+            lines.append(f"- {result['shape']}, {result['orders']:,} orders, {build_kind}: {text}")
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000,10000000")
+    parser.add_argument(
+        "--shapes",
+        default=",".join(SHAPES),
+        help="shapes of the generated data, comma-separated (default: %(default)s)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--memory-limit",
@@ -430,13 +452,17 @@ def main(argv: list[str] | None = None) -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     MEMORY_LIMIT[LIMIT_VARIABLE] = args.memory_limit
     overhead = fixed_overhead(args.work, args.runs)
+    shapes = args.shapes.split(",")
+    unknown = sorted(set(shapes) - set(SHAPES))
+    if unknown:
+        parser.error(f"unknown shapes {', '.join(unknown)} (known: {', '.join(SHAPES)})")
     results: list[dict[str, Any]] = []
-    for size in args.sizes.split(","):
-        results.append(benchmark_size(int(size), args.runs, args.work))
-        table = report(results, overhead, args.runs)
-        args.out.write_text(
-            table, encoding="utf-8"
-        )  # after every size, so a long run keeps its figures
+    for shape in shapes:
+        for size in args.sizes.split(","):
+            results.append(benchmark_size(int(size), shape, args.runs, args.work))
+            table = report(results, overhead, args.runs)
+            # after every size, so a long run keeps its figures
+            args.out.write_text(table, encoding="utf-8")
     print(table)
 
 

@@ -31,6 +31,12 @@ unknown statuses (``lost``, ``on hold``, ``unknown``); negative, zero and empty 
 customers and orders exported 2-3 times with distinct ``updated_at``, earlier versions with an
 older email or city, or a ``pending`` status (the latest ``updated_at`` is current); orders whose
 customer_id is not in ``raw_customers``.
+
+Shapes (``--shape``): ``default`` is the mix of behaviours above. ``dense`` is the heavy case for
+the per-customer and per-month models: every customer signs up in the first 90 days and places
+orders (Poisson, about ``orders / customers`` rows each, 10 by default) at times uniform over the
+rest of the ``years``, so at 10M orders 1M customers each buy about ten times over four years.
+The dirt, the statuses and the repeated exports are the same as in the default shape.
 """
 
 from __future__ import annotations
@@ -45,6 +51,10 @@ import pandas as pd
 
 DAY = 86_400
 YEAR = 365.25 * DAY
+
+SHAPES = ("default", "dense")
+DENSE_SIGNUP_DAYS = 90
+DENSE_ORDERS_PER_CUSTOMER = 10
 
 PROSPECT, BGNBD, NEW, LOYAL, SEASONAL, LAPSING, SAME_DAY, ONE_OFF = range(8)
 ARCHETYPE_SHARES = (0.10, 0.57, 0.08, 0.08, 0.05, 0.06, 0.04, 0.02)
@@ -328,6 +338,21 @@ def _schedule(
     return (key >> 2) & ((1 << bits) - 1), (key >> (bits + 2)) + t0, key & 3
 
 
+def _dense_schedule(
+    rng: Rng, n: int, t0: int, cap: int, target: int | None
+) -> tuple[Array, Array, Array, Array]:
+    """The dense shape: sign-up times in sign-up order, then orders sorted by time (customer
+    index, order time and kind, always 0) spread uniformly from each sign-up to ``cap``."""
+    signup = np.sort(_uniform(rng, t0, DENSE_SIGNUP_DAYS * DAY, n))
+    rows = DENSE_ORDERS_PER_CUSTOMER * n if target is None else target
+    count = rng.poisson(rows / (1 + 1.5 * DUPLICATE_ORDER_RATE) / n, n)
+    cust = np.repeat(np.arange(n), count)
+    t = _uniform(rng, signup[cust], cap - signup[cust])
+    bits = n.bit_length()
+    key = np.sort(((t - t0) << bits) | cust)
+    return signup, key & ((1 << bits) - 1), (key >> bits) + t0, np.zeros(len(key), np.int64)
+
+
 def _customer_table(
     rng: Rng, signup: Array, end: int, export: int, keep_clean: int
 ) -> tuple[pd.DataFrame, dict[str, object], Array]:
@@ -455,22 +480,33 @@ def _lookup(
 
 
 def generate(
-    customers: int, seed: int, end_date: date, years: int, orders: int | None = None
+    customers: int,
+    seed: int,
+    end_date: date,
+    years: int,
+    orders: int | None = None,
+    shape: str = "default",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build ``raw_customers`` and ``raw_orders`` as DataFrames of Python ``str`` (object dtype).
 
     ``orders`` is an optional target for the number of ``raw_orders`` rows; purchase rates are
-    scaled so that the total comes out close to it. Customers do not depend on it.
+    scaled so that the total comes out close to it. Customers do not depend on it in the default
+    shape. ``shape`` is one of ``SHAPES`` (see the module docstring).
     """
     if customers < 1 or years < 1:
         raise ValueError("need at least one customer and one year")
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}")
     people, behaviour = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     leap_day = (end_date.month, end_date.day) == (2, 29)
     start = end_date.replace(year=end_date.year - years, day=28 if leap_day else end_date.day)
     t0, end = _epoch(start), _epoch(end_date)
     cap, export = end + 22 * 3600, end + DAY - 1
-    arch, signup, *lapsing = _signups(people, customers, t0, end, cap)
-    cust, t, kind = _schedule(behaviour, arch, signup, tuple(lapsing), t0, end, cap, orders)
+    if shape == "dense":
+        signup, cust, t, kind = _dense_schedule(behaviour, customers, t0, cap, orders)
+    else:
+        arch, signup, *lapsing = _signups(people, customers, t0, end, cap)
+        cust, t, kind = _schedule(behaviour, arch, signup, tuple(lapsing), t0, end, cap, orders)
     t[-1:] = np.maximum(t[-1:], end + 10 * 3600)  # the latest order is on end_date
     kind[-1:] = 0
     last_buyer = int(cust[-1]) if len(cust) else -1
@@ -516,11 +552,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--end-date", type=date.fromisoformat, default=date(2026, 6, 30))
     parser.add_argument("--years", type=int, default=4)
     parser.add_argument("--format", choices=("csv", "parquet", "both"), default="csv")
+    parser.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="default",
+        help="default: the mix of behaviours; dense: every customer buys about orders/customers"
+        " times (10 without a target) spread over the years",
+    )
     args = parser.parse_args(argv)
     target = args.orders
     if args.orders_per_customer is not None:
         target = round(args.orders_per_customer * args.customers)
-    customers_df, orders_df = generate(args.customers, args.seed, args.end_date, args.years, target)
+    customers_df, orders_df = generate(
+        args.customers, args.seed, args.end_date, args.years, target, args.shape
+    )
     write(customers_df, orders_df, args.out, args.format)
     print(f"wrote {len(customers_df)} customer rows and {len(orders_df)} order rows to {args.out}")
 
