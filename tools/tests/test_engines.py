@@ -8,6 +8,7 @@ Spark: a local pyspark session (dbt-spark's session method), its tables in a tem
 from __future__ import annotations
 
 import decimal
+import json
 import os
 import subprocess
 import sys
@@ -37,11 +38,19 @@ DUCKDB_ONLY_MARTS = {"predictive_model_parameters"}
 # Figures agree within rounding: money is rounded to cents, and DuckDB divides decimals in double
 # precision where PostgreSQL and Spark divide exactly, so a half cent can round either way.
 TOLERANCE = 0.01 + 1e-9
+# The bundled sample (loaded into raw_sample).
+SAMPLE_VARS = {"use_sample_data": True}
 
 
 def dbt_on(target: str, work_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """`dbt build --target <target>` of the bundled sample, with its own target and log folders."""
-    result = run_dbt(["build", "--target", target], None, work_dir, check=False, env=env)
+    result = run_dbt(
+        ["build", "--target", target, "--vars", json.dumps(SAMPLE_VARS)],
+        None,
+        work_dir,
+        check=False,
+        env=env,
+    )
     summary = [line for line in result.stdout.splitlines() if "Done." in line or "ERROR" in line]
     assert result.returncode == 0, (
         f"dbt build --target {target} failed:\n" + "\n".join(summary[-30:]) + result.stdout[-4000:]
@@ -53,7 +62,7 @@ def dbt_on(target: str, work_dir: Path, env: dict[str, str]) -> subprocess.Compl
 def duckdb_marts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     work_dir = tmp_path_factory.mktemp("engines_duckdb")
     database = work_dir / "segments.duckdb"
-    run_dbt(["build"], database, work_dir)
+    run_dbt(["build", "--vars", json.dumps(SAMPLE_VARS)], database, work_dir)
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as connection:
@@ -212,7 +221,7 @@ def test_bi_reader_reads_the_marts_and_nothing_else(postgres: postgres_server.Se
     assert {"customer_segments", "segment_summary", "customer_segment_history"} <= set(marts)
     hidden = {
         schema: postgres_tables(postgres, schema)
-        for schema in ("raw", "reference", "staging", "intermediate")
+        for schema in ("raw_sample", "reference", "staging", "intermediate")
     }
     assert all(hidden.values()), hidden
     with closing(postgres.connect(postgres_server.BI_READER)) as connection:
