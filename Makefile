@@ -23,7 +23,8 @@ BROWSER_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 help:
 	@echo "make run     set up, build the marts on the bundled sample and run the data tests, then"
 	@echo "             publish them"
-	@echo "             (VARS='{as_of_date: 2024-12-31}' sets dbt vars)"
+	@echo "             (VARS='{as_of_date: 2024-12-31}' sets dbt vars; VARS='{raw_dir: /path}' reads"
+	@echo "             your raw files instead of the sample)"
 	@echo "make report  render the segment report (HTML) from the published marts"
 	@echo "make docs    generate the dbt docs site (target/static_index.html)"
 	@echo "make test    set up and run every check (lint, dbt build, docs coverage, pytest)"
@@ -40,6 +41,7 @@ setup: $(VENV)/.installed
 
 # Build and test the data; publish only when every model ran and every data test passed. Unit
 # tests check the logic on fixed fixtures, not the data: `make test` runs them (build-test).
+# Without raw_dir in VARS, tools/dbt_vars.py adds use_sample_data: true (the bundled sample).
 run: setup
 	@mkdir -p data
 	@echo "==> dbt build into $${DBT_DUCKDB_PATH:-data/segments.duckdb}: seeds, models and data tests"
@@ -56,7 +58,7 @@ report: setup
 	@$(BIN)/python -m tools.report
 
 docs: setup
-	$(DBT) docs generate --static
+	@vars="$$($(BIN)/python -m tools.dbt_vars "$$VARS")"; $(DBT) docs generate --static --vars "$$vars"
 	@echo "Docs: open target/static_index.html in a browser (one self-contained file), or run"
 	@echo "  DBT_PROFILES_DIR=. $(DBT) docs serve --port 8080   and open http://localhost:8080"
 
@@ -75,12 +77,15 @@ lint: setup
 	$(BIN)/ruff format --check tools models
 	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models macros tests analyses
 
+# The bundled sample (schema raw_sample); nothing is read from or written to schema raw.
+SAMPLE_VARS := --vars '{use_sample_data: true}'
+
 build-test: setup
 	mkdir -p data
-	DBT_DUCKDB_PATH=data/test.duckdb $(DBT) build --fail-fast
+	DBT_DUCKDB_PATH=data/test.duckdb $(DBT) build --fail-fast $(SAMPLE_VARS)
 
 docs-check: setup
-	DBT_DUCKDB_PATH=data/test.duckdb $(DBT) docs generate --quiet
+	DBT_DUCKDB_PATH=data/test.duckdb $(DBT) docs generate --quiet $(SAMPLE_VARS)
 	$(BIN)/python -m tools.check_docs_coverage target
 
 # Nothing BI tools read (schema marts) holds personal data: tags and values (tools/check_pii.py).

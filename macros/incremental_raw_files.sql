@@ -2,12 +2,12 @@
     Incremental parsing of raw files (the *_parsed models in models/staging/raw/base).
 
     With raw_dir on DuckDB, each parsed row stores the file it came from and that file's
-    fingerprint (size and last-modified time, from raw.<table>_files). A run parses only the rows
-    of files whose (name, fingerprint) is not stored yet; its pre-hook first deletes the rows of
-    stored files that changed or are gone. Everywhere else the models are plain tables.
+    fingerprint (size and last-modified time, from raw_files.<table>_files). A run parses only
+    the rows of files whose (name, fingerprint) is not stored yet; its pre-hook first deletes the
+    rows of stored files that changed or are gone. Everywhere else the models are plain tables.
 -#}
 
-{#- 'incremental' when raw files are read on DuckDB, else 'table' (the seeds, other engines). -#}
+{#- 'incremental' when raw files are read on DuckDB, else 'table' (loaded tables, the seeds). -#}
 {% macro raw_parse_materialization() -%}
     {%- if var('raw_dir', none) and target.type == 'duckdb' -%}
         {{ return('incremental') }}
@@ -70,15 +70,50 @@
 {#-
     The select of a *_parsed model's source rows: every raw column, and the file each row came
     from with its fingerprint (source_file, source_file_size, source_file_modified_at). With
-    raw_dir the fingerprint comes from raw.<raw_table>_files, and an incremental run keeps only
-    the rows of raw_files_to_parse; without it (the seed) source_file is the seed's name and the
-    fingerprint is null.
+    raw_dir the fingerprint comes from raw_files.<raw_table>_files, and an incremental run keeps
+    only the rows of raw_files_to_parse; without it (a loaded table, or the sample seed)
+    source_file is the raw table's name and the fingerprint is null. Only the sample seed is a dbt
+    node to depend on: the seeds are disabled unless use_sample_data is true.
 -#}
+{#-
+    The contract's columns of a seed or loaded raw table (raw_contract), each as
+    `<expression> as <column>`: the table's column whose name matches it trimmed and
+    case-insensitively, or null when the table lacks that (optional) column. At parse time every
+    column is taken as present.
+-#}
+{% macro raw_table_columns(raw_table) -%}
+    {%- set present = {} -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(source('raw', raw_table)) -%}
+            {%- set key = _raw_column_key(column.name) -%}
+            {%- if key not in present -%}
+                {%- do present.update({key: 'source.' ~ adapter.quote(column.name)}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set columns = [] -%}
+    {%- for name, required in raw_contract()[raw_table] -%}
+        {%- if not execute -%}
+            {%- do columns.append('source.' ~ name ~ ' as ' ~ name) -%}
+        {%- elif name in present -%}
+            {%- do columns.append(present[name] ~ ' as ' ~ name) -%}
+        {%- else -%}
+            {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+
 {% macro raw_source_rows(raw_table) -%}
     {%- if var('raw_dir', none) is none %}
+    {%- if var('use_sample_data', false) is sameas true %}
     -- depends_on: {{ ref(raw_table) }}
+    {%- endif %}
     select
-        source.*,
+        {%- for column in raw_table_columns(raw_table) %}
+        {{ column }},
+        {%- endfor %}
         cast({{ string_literal(raw_table) }} as {{ dbt.type_string() }}) as source_file,
         cast(null as {{ dbt.type_bigint() }}) as source_file_size,
         cast(null as {{ dbt.type_timestamp() }}) as source_file_modified_at

@@ -5,8 +5,12 @@ Python date, so an impossible date crashes dbt with a traceback instead of reach
 `segmentation_setting` macro, which names the bad var. Here every value that YAML would read as a
 date or timestamp stays text, so the macro judges it and the build stops with its message.
 
+`make run` builds the bundled sample unless told where the raw data is: without `raw_dir` it
+adds `use_sample_data: true` (unless VARS set use_sample_data themselves, e.g. false to read raw
+tables a loader wrote into the DuckDB file).
+
 Usage: python -m tools.dbt_vars '{as_of_date: 2024-12-31, churned_multiplier: 5}'
-Prints the vars as JSON (`{}` when empty), or a message and exits 2.
+Prints the vars as JSON, or a message and exits 2.
 """
 
 from __future__ import annotations
@@ -46,10 +50,17 @@ def parse_vars(text: str) -> dict[str, Any]:
     return {str(key): item for key, item in value.items()}
 
 
+def run_vars(dbt_vars: dict[str, Any]) -> dict[str, Any]:
+    """The vars of `make run`: `use_sample_data: true` added when no `raw_dir` is given."""
+    if dbt_vars.get("raw_dir") or "use_sample_data" in dbt_vars:
+        return dbt_vars
+    return {**dbt_vars, "use_sample_data": True}
+
+
 def main(argv: list[str]) -> int:
     text = argv[1] if len(argv) > 1 else ""
     try:
-        print(json.dumps(parse_vars(text)))
+        print(json.dumps(run_vars(parse_vars(text))))
     except ValueError as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2

@@ -5,7 +5,8 @@ binaries (Debian's /usr/lib/postgresql/<version>/bin; when there are none, Debia
 package is installed first), starts it on a free port of 127.0.0.1 only, and creates:
 
 - the database `segments`, owned by the login role `segments_builder` that dbt builds with;
-- the login role `bi_reader`, which the project's grants give read access to the marts only.
+- the login role `bi_reader`, which the project's grants give read access to the marts only;
+- the login role `data_quality_reader`, which they give read access to schema `quarantine` only.
 
 Passwords are random and live only in the returned settings (libpq variables). initdb refuses to
 run as root, so as root the server runs as the `postgres` user. `stop()` stops the server and
@@ -32,6 +33,7 @@ import psycopg2
 DATABASE = "segments"
 BUILDER = "segments_builder"
 BI_READER = "bi_reader"
+DATA_QUALITY_READER = "data_quality_reader"
 
 
 @dataclass
@@ -42,12 +44,14 @@ class Server:
     superuser_password: str
     builder_password: str
     bi_reader_password: str
+    data_quality_reader_password: str
 
     def env(self, user: str = BUILDER) -> dict[str, str]:
         """libpq variables that reach this server's `segments` database as `user`."""
         password = {
             BUILDER: self.builder_password,
             BI_READER: self.bi_reader_password,
+            DATA_QUALITY_READER: self.data_quality_reader_password,
             "postgres": self.superuser_password,
         }[user]
         return {
@@ -115,6 +119,7 @@ def start() -> Server:
         superuser_password=secrets.token_hex(16),
         builder_password=secrets.token_hex(16),
         bi_reader_password=secrets.token_hex(16),
+        data_quality_reader_password=secrets.token_hex(16),
     )
     password_file.write_text(server.superuser_password)
     if os.geteuid() == 0:
@@ -172,6 +177,10 @@ def start() -> Server:
             cursor.execute(
                 f"create role {BI_READER} login password %s", (server.bi_reader_password,)
             )
+            cursor.execute(
+                f"create role {DATA_QUALITY_READER} login password %s",
+                (server.data_quality_reader_password,),
+            )
             cursor.execute(f"create database {DATABASE} owner {BUILDER}")
     with closing(server.connect("postgres")) as connection:
         connection.autocommit = True
@@ -202,6 +211,7 @@ def main(argv: list[str]) -> int:
             print(f"export {name}={value}")
         print(f"export SEGMENTS_POSTGRES_FOLDER={server.folder}")
         print(f"# bi_reader password: {server.bi_reader_password}")
+        print(f"# data_quality_reader password: {server.data_quality_reader_password}")
         return 0
     if argv[:1] == ["stop"] and len(argv) == 2:
         stop(Path(argv[1]))

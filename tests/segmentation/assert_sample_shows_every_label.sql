@@ -1,8 +1,9 @@
-{{ config(enabled=not var('raw_dir', none)) }}
+{{ config(enabled=var('use_sample_data', false) is sameas true and not var('raw_dir', none)) }}
 {#-
     The bundled sample is a demonstration: it shows every label of customer_segments at least
     once (every lifecycle and RFM segment, score, value tier, overlay value, age band and
-    region). Returns a row per label no customer has. Off when raw files are read (raw_dir).
+    region). Returns a row per label no customer has. Only when the sample is read
+    (use_sample_data), not on raw tables or raw files.
 -#}
 {%- set fixed_labels = {
     'lifecycle_segment': lifecycle_segments(),

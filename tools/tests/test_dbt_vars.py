@@ -1,10 +1,11 @@
-"""`make run VARS=...` hands dbt its vars as JSON, with dates kept as the text typed."""
+"""`make run VARS=...` hands dbt its vars as JSON, with dates kept as the text typed, and builds
+the bundled sample unless the raw data is given."""
 
 from __future__ import annotations
 
 import pytest
 
-from tools.dbt_vars import main, parse_vars
+from tools.dbt_vars import main, parse_vars, run_vars
 
 
 def test_dates_stay_text_so_the_var_check_judges_them() -> None:
@@ -33,4 +34,20 @@ def test_what_is_not_a_mapping_is_refused_with_a_message(
 
 def test_the_output_is_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["dbt_vars", "{as_of_date: 2024-01-31}"]) == 0
-    assert capsys.readouterr().out.strip() == '{"as_of_date": "2024-01-31"}'
+    assert (
+        capsys.readouterr().out.strip() == '{"as_of_date": "2024-01-31", "use_sample_data": true}'
+    )
+    assert main(["dbt_vars", ""]) == 0
+    assert capsys.readouterr().out.strip() == '{"use_sample_data": true}'
+
+
+def test_the_sample_is_built_unless_raw_files_or_the_choice_are_given() -> None:
+    assert run_vars({}) == {"use_sample_data": True}
+    assert run_vars({"as_of_date": "2024-12-31"}) == {
+        "as_of_date": "2024-12-31",
+        "use_sample_data": True,
+    }
+    assert run_vars({"raw_dir": "/data/raw"}) == {"raw_dir": "/data/raw"}
+    # the raw tables a loader wrote into the DuckDB file, not the sample
+    assert run_vars({"use_sample_data": False}) == {"use_sample_data": False}
+    assert run_vars({"raw_dir": None}) == {"raw_dir": None, "use_sample_data": True}
