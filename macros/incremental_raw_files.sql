@@ -78,8 +78,8 @@
 {#-
     The contract's columns of a seed or loaded raw table (raw_contract), each as
     `<expression> as <column>`: the table's column whose name matches it trimmed and
-    case-insensitively, or null when the table lacks that (optional) column. At parse time every
-    column is taken as present.
+    case-insensitively, or null when the table lacks that (optional) column. At parse time, and
+    while the relation does not exist yet, every column is taken as present.
 -#}
 {% macro raw_table_columns(raw_table) -%}
     {%- set present = {} -%}
@@ -93,7 +93,8 @@
     {%- endif -%}
     {%- set columns = [] -%}
     {%- for name, required in raw_contract()[raw_table] -%}
-        {%- if not execute -%}
+        {%- if not present -%}
+            {#- parse time, or a relation not built yet (a seed in a unit test's build) -#}
             {%- do columns.append('source.' ~ name ~ ' as ' ~ name) -%}
         {%- elif name in present -%}
             {%- do columns.append(present[name] ~ ' as ' ~ name) -%}

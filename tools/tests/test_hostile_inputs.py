@@ -186,3 +186,42 @@ def expected_lines(database: Path) -> list[tuple[str, int]]:
                 "select source_file, line_number from quarantine.quarantined_lines order by all"
             ).fetchall()
         ]
+
+
+def _load_raw_tables(database: Path, orders_columns: str) -> None:
+    """Loads the three good customers (column names in other case) and their orders (only
+    `orders_columns`) into raw.raw_customers / raw.raw_orders, as a loader would."""
+    case = CASES["one_csv_export"]
+    folder = write_case(case, database.parent / "loaded_raw")
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema raw")
+        connection.execute(
+            'create table raw.raw_customers as select customer_id as "Customer_ID",'
+            " * exclude (customer_id)"
+            f" from read_csv('{folder / 'raw_customers.csv'}', all_varchar = true)"
+        )
+        connection.execute(
+            f"create table raw.raw_orders as select {orders_columns}"
+            f" from read_csv('{folder / 'raw_orders.csv'}', all_varchar = true)"
+        )
+
+
+def test_loaded_tables_are_read_by_name_with_optional_columns_missing(tmp_path: Path) -> None:
+    database = tmp_path / "loaded.duckdb"
+    _load_raw_tables(database, "order_id, customer_id, ordered_at, status, amount")
+    result = run_dbt(["build", "--exclude-resource-type", "unit_test"], database, tmp_path)
+    assert result.returncode == 0
+    build = Build(raw_dir=tmp_path, database=database, vars={}, result=result)
+    assert _accounting(build) == {"raw_customers": (3, 3, 0, 0), "raw_orders": (5, 5, 0, 0)}
+    channels = build.query("select distinct channel from intermediate.int_orders_validated")
+    assert list(channels["channel"]) == ["unknown"], "a missing optional column reads as missing"
+
+
+def test_a_loaded_table_without_a_required_column_is_refused(tmp_path: Path) -> None:
+    database = tmp_path / "loaded.duckdb"
+    _load_raw_tables(database, "order_id, customer_id, ordered_at, status")
+    result = run_dbt(
+        ["build", "--exclude-resource-type", "unit_test"], database, tmp_path, check=False
+    )
+    assert result.returncode != 0
+    assert "raw table" in result.stdout and "lacks the required column(s) amount" in result.stdout
