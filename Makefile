@@ -18,7 +18,7 @@ export VARS ?=
 CHROMIUM := /usr/bin/chromium
 BROWSER_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: help setup run publish report docs browser java test lint build-test docs-check pii-check pytest benchmark clean
+.PHONY: help setup setup-test run publish report docs browser java test lint build-test docs-check pii-check pytest benchmark clean
 
 help:
 	@echo "make run     set up, build the marts on the bundled sample and run the data tests, then"
@@ -28,16 +28,29 @@ help:
 	@echo "make report  render the segment report (HTML) from the published marts"
 	@echo "make docs    generate the dbt docs site (target/static_index.html)"
 	@echo "make test    set up and run every check (lint, dbt build, docs coverage, pytest)"
+	@echo "make setup-test  only the test environment (also mf, the duckdb CLI, the other engines)"
 
-# The environment is rebuilt whenever requirements.txt changes.
-$(VENV)/.installed: requirements.txt
+# One environment, filled in two stamped steps: `make run` installs the run set (dbt, DuckDB and
+# the fit's libraries, requirements/run.txt); `make test` adds the test set (linters, pytest, the
+# PostgreSQL and Spark adapters, MetricFlow, the BI clients: requirements/test.txt). The
+# environment is rebuilt from scratch when run.txt changes, or test.txt once the test set is in it,
+# so it never keeps a package the files no longer pin.
+PIP_INSTALL = { $(BIN)/pip install --quiet --requirement $< 2>&1; } \
+	| { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+
+$(VENV)/.installed-run: requirements/run.txt $(if $(wildcard $(VENV)/.installed-test),requirements/test.txt)
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	{ $(BIN)/pip install --quiet --requirement requirements.txt 2>&1; } \
-		| { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+	$(PIP_INSTALL)
 	touch $@
 
-setup: $(VENV)/.installed
+$(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed-run
+	$(PIP_INSTALL)
+	touch $@
+
+setup: $(VENV)/.installed-run
+
+setup-test: $(VENV)/.installed-test
 
 # Build and test the data; publish only when every model ran and every data test passed. Unit
 # tests check the logic on fixed fixtures, not the data: `make test` runs them (build-test).
@@ -72,7 +85,7 @@ browser:
 			chromium fonts-dejavu-core > /dev/null; \
 	fi
 
-lint: setup
+lint: setup-test
 	$(BIN)/ruff check tools models
 	$(BIN)/ruff format --check tools models
 	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models macros tests analyses
@@ -102,7 +115,7 @@ java:
 			openjdk-17-jre-headless > /dev/null; \
 	fi
 
-pytest: setup browser java
+pytest: setup-test browser java
 	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python -m pytest tools/tests
 
 test: lint build-test docs-check pii-check pytest
