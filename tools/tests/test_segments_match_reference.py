@@ -225,10 +225,11 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
         max_plausible_age=80,
     )
     assert set(actual["as_of_date"].astype(str)) == {"2024-11-15"}
-    customers, orders = (
-        duckdb.sql(f"select * from read_parquet('{raw_parquet_dir / name}.parquet')").df()
-        for name in ("raw_customers", "raw_orders")
-    )
+    with duckdb.connect() as connection:
+        customers, orders = (
+            connection.sql(f"select * from read_parquet('{raw_parquet_dir / name}.parquet')").df()
+            for name in ("raw_customers", "raw_orders")
+        )
     _assert_same_segments(actual, reference_segments(customers, orders, settings))
 
 
