@@ -37,7 +37,8 @@ from tools import postgres_server
 from tools.generate_raw_data import generate, write
 from tools.tests.conftest import PROJECT_DIR, SAMPLE_END_DATE, run_dbt
 
-# Scores of the Python fit (DuckDB only): empty on the other engines (the horizon is a setting).
+# Scores of the Python fit (DuckDB only): on the other engines scored in SQL from the parameters
+# of the var prediction_parameters, and empty without it (the horizon is a setting).
 PREDICTION_COLUMNS = {
     "p_alive",
     "expected_purchases",
@@ -81,6 +82,14 @@ def dbt_on(
         f"dbt build --target {target} failed:\n" + "\n".join(summary[-30:]) + result.stdout[-4000:]
     )
     return result
+
+
+def fitted_parameters(marts: dict[str, pd.DataFrame]) -> dict[str, float]:
+    """The parameters of a DuckDB build, as the var prediction_parameters takes them."""
+    row = marts["predictive_model_parameters"].iloc[0]
+    parameters = {name: float(row[name]) for name in ("r", "alpha", "a", "b", "p", "q", "v")}
+    assert all(np.isfinite(value) for value in parameters.values()), parameters
+    return parameters
 
 
 def fingerprint(rows: list[tuple[Any, ...]]) -> tuple[int, str]:
@@ -261,14 +270,20 @@ def postgres_sample(
     postgres: postgres_server.Server,
     loaded_raw_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
+    duckdb_sample_marts: dict[str, pd.DataFrame],
 ) -> EngineBuild:
-    """The bundled sample built (use_sample_data) in a database that has loaded raw tables too."""
+    """The bundled sample built (use_sample_data) in a database that has loaded raw tables too,
+    scored in SQL with the parameters DuckDB fitted on it."""
     postgres_create_database(postgres, SAMPLE_DATABASE)
     postgres_load_raw(postgres, SAMPLE_DATABASE, loaded_raw_dir)
     before = postgres_raw_fingerprints(postgres, SAMPLE_DATABASE)
     work_dir = tmp_path_factory.mktemp("engines_postgres_sample")
     env = {**postgres.env(), "PGDATABASE": SAMPLE_DATABASE}
-    dbt_on("postgres", work_dir, env, {"use_sample_data": True})
+    dbt_vars = {
+        "use_sample_data": True,
+        "prediction_parameters": fitted_parameters(duckdb_sample_marts),
+    }
+    dbt_on("postgres", work_dir, env, dbt_vars)
     return EngineBuild(
         postgres_marts_of(postgres, SAMPLE_DATABASE),
         before,
@@ -355,14 +370,24 @@ def spark_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def spark_loaded(spark_env: dict[str, str], loaded_raw_dir: Path) -> EngineBuild:
-    """Raw tables loaded with Spark's CSV reader, then `dbt build --target spark` on them."""
+def spark_loaded(
+    spark_env: dict[str, str],
+    loaded_raw_dir: Path,
+    duckdb_raw_dir_marts: dict[str, pd.DataFrame],
+) -> EngineBuild:
+    """Raw tables loaded with Spark's CSV reader, then `dbt build --target spark` on them,
+    scored in SQL with the parameters DuckDB fitted on the same data."""
     spark_dir = Path(spark_env["SEGMENTS_SPARK_DIR"])
     work_dir = spark_dir.parent
     (work_dir / "before").mkdir()
     spark_script(SPARK_LOAD, spark_env, spark_dir, loaded_raw_dir, work_dir / "before")
     before = {path.stem: pd.read_pickle(path) for path in (work_dir / "before").glob("*.pkl")}
-    dbt_on("spark", work_dir, spark_env)
+    dbt_on(
+        "spark",
+        work_dir,
+        spark_env,
+        {"prediction_parameters": fitted_parameters(duckdb_raw_dir_marts)},
+    )
     after = spark_tables(spark_dir, spark_env, work_dir / "after")
     return EngineBuild(
         marts={
@@ -427,13 +452,17 @@ def comparable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def assert_same_marts(
-    engine: str, expected: dict[str, pd.DataFrame], actual: dict[str, pd.DataFrame]
+    engine: str,
+    expected: dict[str, pd.DataFrame],
+    actual: dict[str, pd.DataFrame],
+    scored: bool = False,
 ) -> None:
-    """Every mart of `actual` holds the rows of DuckDB's (`expected`); scores empty off DuckDB."""
+    """Every mart of `actual` holds the rows of DuckDB's (`expected`), scores included when
+    `scored` (DuckDB, or another engine given DuckDB's parameters); otherwise scores empty."""
     duckdb_only = set() if engine.startswith("duckdb") else DUCKDB_ONLY_MARTS
     assert set(actual) == set(expected) - duckdb_only, engine
     for table in sorted(actual):
-        if engine.startswith("duckdb"):
+        if scored or engine.startswith("duckdb"):
             assert_same_table(
                 f"{engine}: marts.{table}", normalised(expected[table]), normalised(actual[table])
             )
@@ -470,10 +499,12 @@ def test_loaded_raw_tables_are_read_in_place_and_never_written(
     assert built.raw_after == built.raw_before
     assert len(duckdb_raw_dir_marts["customer_segments"]) > 300
     # the file a row came from is the file's name with raw_dir, the table's name when loaded
+    # Spark's build was given DuckDB's parameters (scores in SQL), PostgreSQL's none (no scores)
     assert_same_marts(
         f"{engine} (loaded tables)",
         without_source_file(duckdb_raw_dir_marts),
         without_source_file(built.marts),
+        scored=engine == "spark",
     )
 
 
@@ -506,7 +537,7 @@ def test_the_sample_lands_beside_loaded_raw_tables_on_postgres(
                 cursor.fetchone()[0] == sample_rows[table] != postgres_sample.raw_before[table][0]
             )
     assert len(duckdb_sample_marts["customer_segments"]) > 1000
-    assert_same_marts("postgres (sample)", duckdb_sample_marts, postgres_sample.marts)
+    assert_same_marts("postgres (sample)", duckdb_sample_marts, postgres_sample.marts, scored=True)
 
 
 def test_missing_raw_tables_stop_the_run_with_one_message(

@@ -1,7 +1,9 @@
 {#-
-    customer_predictions on engines without dbt Python models (see the macro
-    `python_models_supported`): the same columns, one row per customer of
-    int_customers_summarised, the BG/NBD inputs filled and the scores empty. On DuckDB the Python
+    customer_predictions on engines without dbt Python models (dbt_project.yml enables this
+    folder off DuckDB): the same columns, one row per customer of
+    int_customers_summarised, scored in SQL (macro purchase_model_scores) from the parameters
+    of the var `prediction_parameters`, for example those of a DuckDB build's
+    predictive_model_parameters; without that var the scores are empty. On DuckDB the Python
     model of the same name (one folder up) fits and scores instead; this file is disabled there.
 -#}
 with
@@ -18,7 +20,17 @@ settings as (
 
 ),
 
-unscored as (
+scores as (
+
+    {{ purchase_model_scores(
+        ref('int_customers_summarised'),
+        supplied_prediction_parameters(),
+        ref('int_prediction_settings_resolved'),
+    ) }}
+
+),
+
+scored as (
 
     select
         summary.customer_id,
@@ -27,17 +39,19 @@ unscored as (
         summary.bgnbd_t,
         summary.average_repeat_spend,
         summary.prediction_time_unit,
-        cast(null as {{ type_double() }}) as p_alive,
-        cast(null as {{ type_double() }}) as expected_purchases,
-        cast(null as {{ type_double() }}) as expected_purchases_90d,
-        cast(null as {{ type_double() }}) as expected_spend_per_purchase,
-        cast(null as {{ type_double() }}) as expected_revenue,
+        scores.p_alive,
+        scores.expected_purchases,
+        scores.expected_purchases_90d,
+        scores.expected_spend_per_purchase,
+        scores.expected_revenue,
         settings.prediction_horizon_days,
         summary.as_of_date
 
     from summary
+    inner join scores
+        on summary.customer_id = scores.customer_id
     cross join settings
 
 )
 
-select * from unscored
+select * from scored
