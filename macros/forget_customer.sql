@@ -25,7 +25,7 @@
     {%- endif -%}
     {%- set targets = [] -%}
     {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.package_name == project_name
+        if node.resource_type == 'model' and node.package_name == segmentation_package()
         and node.config.materialized in ('table', 'incremental') -%}
         {%- set tagged = [] -%}
         {%- for name, column in node.columns.items() -%}

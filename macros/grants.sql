@@ -1,16 +1,16 @@
 {#-
     on-run-end hook. On PostgreSQL:
 
-    - lets the role in var `bi_reader_role` use the marts schema when this run built into it:
-      dbt's `grants` config gives select on each mart but not usage of its schema, without which
-      the role can read nothing;
+    - lets the role in var `bi_reader_role` use the marts schema and select each mart this run
+      built (here, not in dbt's `grants` config, which dbt_project.yml would set with the
+      command line's vars only, and which gives no usage of the schema);
     - when this run built into schema `quarantine` (models that keep raw personal fields, for the
       people who check rejected rows), gives the role in var `data_quality_role` usage of it and
-      select on each model built there, and takes from the BI role any privilege on those models
-      (a model below models/marts inherits the marts' grants config); the BI role never gets
-      usage of it.
+      select on each model built there, and takes from the BI role any privilege on those models;
+      the BI role never gets usage of it.
 
-    Elsewhere, or with an empty var, nothing for that role. The statements come from the run's
+    Elsewhere, or with an empty var, nothing for that role; with var segmentation_using_grants
+    false, nothing at all. The statements come from the run's
     results alone: a query while the hook is rendered would open a transaction that dbt rolls
     back when the hooks end, grants and all.
 -#}
@@ -23,41 +23,61 @@
 {% endmacro %}
 
 {% macro postgres__grant_schema_usage(built_schemas, run_results) %}
-    {%- set bi_reader = var('bi_reader_role', 'bi_reader') -%}
-    {%- set data_quality = var('data_quality_role', 'data_quality_reader') -%}
-    {%- set statements = [] -%}
-    {%- if bi_reader and 'marts' in built_schemas -%}
-        {%- do statements.append('grant usage on schema marts to ' ~ adapter.quote(bi_reader)) -%}
+    {%- if not segmentation_setting('segmentation_using_grants') -%}
+        {{ return('') }}
     {%- endif -%}
-    {%- if 'quarantine' in built_schemas -%}
-        {%- for relation in quarantine_relations(run_results) -%}
-            {%- if bi_reader -%}
-                {%- do statements.append(
-                    'revoke all on ' ~ relation ~ ' from ' ~ adapter.quote(bi_reader)
-                ) -%}
-            {%- endif -%}
-            {%- if data_quality -%}
-                {%- do statements.append(
-                    'grant select on ' ~ relation ~ ' to ' ~ adapter.quote(data_quality)
-                ) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- if data_quality -%}
+    {%- set bi_reader = var('bi_reader_role') -%}
+    {%- set data_quality = var('data_quality_role') -%}
+    {%- set marts = segmentation_built_relations(run_results, 'marts') -%}
+    {%- set quarantine = segmentation_built_relations(run_results, 'quarantine') -%}
+    {%- set statements = [] -%}
+    {%- if bi_reader -%}
+        {%- for schema in marts | map(attribute='schema') | unique -%}
             {%- do statements.append(
-                'grant usage on schema quarantine to ' ~ adapter.quote(data_quality)
+                'grant usage on schema ' ~ adapter.quote(schema) ~ ' to ' ~ adapter.quote(bi_reader)
+            ) -%}
+        {%- endfor -%}
+        {%- for relation in marts -%}
+            {%- do statements.append(
+                'grant select on ' ~ relation ~ ' to ' ~ adapter.quote(bi_reader)
+            ) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- for relation in quarantine -%}
+        {%- if bi_reader -%}
+            {%- do statements.append(
+                'revoke all on ' ~ relation ~ ' from ' ~ adapter.quote(bi_reader)
             ) -%}
         {%- endif -%}
+        {%- if data_quality -%}
+            {%- do statements.append(
+                'grant select on ' ~ relation ~ ' to ' ~ adapter.quote(data_quality)
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if data_quality -%}
+        {%- for schema in quarantine | map(attribute='schema') | unique -%}
+            {%- do statements.append(
+                'grant usage on schema ' ~ adapter.quote(schema) ~ ' to ' ~ adapter.quote(data_quality)
+            ) -%}
+        {%- endfor -%}
     {%- endif -%}
     {{ return(statements | join(';\n')) }}
 {% endmacro %}
 
 
-{#- The relations of the models this run built into schema quarantine. -#}
-{% macro quarantine_relations(run_results) %}
+{#-
+    The relations of this project's models that this run built with the custom schema
+    `custom_schema` (marts, quarantine) in dbt_project.yml, wherever generate_schema_name put
+    them (a project that installs this one as a package may name schemas its own way).
+-#}
+{% macro segmentation_built_relations(run_results, custom_schema) %}
     {%- set relations = [] -%}
     {%- for result in run_results -%}
         {%- if result.node.resource_type == 'model' and result.status == 'success'
-            and result.node.schema == 'quarantine' -%}
+            and result.node.package_name == segmentation_package()
+            and result.node.config.schema == custom_schema
+            and result.node.config.materialized != 'ephemeral' -%}
             {%- do relations.append(api.Relation.create(
                 database=result.node.database,
                 schema=result.node.schema,

@@ -18,7 +18,7 @@
 {#- The relation the `raw` source's table raw_table (raw_customers, raw_orders) reads, as the
     source definition resolved it. At run time only (it reads the graph). -#}
 {% macro raw_source_relation(raw_table) -%}
-    {%- set source = graph.sources['source.' ~ project_name ~ '.raw.' ~ raw_table] -%}
+    {%- set source = graph.sources['source.' ~ segmentation_package() ~ '.raw.' ~ raw_table] -%}
     {{ return(api.Relation.create(
         database=source.database, schema=source.schema, identifier=source.identifier
     )) }}
@@ -50,7 +50,7 @@
     {%- endif -%}
     {%- if use_sample_data -%}
         {%- for raw_table in ['raw_customers', 'raw_orders'] -%}
-            {%- set seed = graph.nodes['seed.' ~ project_name ~ '.' ~ raw_table] -%}
+            {%- set seed = graph.nodes['seed.' ~ segmentation_package() ~ '.' ~ raw_table] -%}
             {%- set read = raw_source_relation(raw_table) -%}
             {%- if read.schema != seed.schema or read.identifier != seed.alias -%}
                 {{ exceptions.raise_compiler_error(

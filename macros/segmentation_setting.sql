@@ -11,6 +11,9 @@
     ] -%}
     {%- if name == 'as_of_date' -%}
         {{ return(_segmentation_as_of_date()) }}
+    {%- elif name in ['segmentation_using_predictions', 'segmentation_using_segment_history',
+        'segmentation_using_grants'] -%}
+        {{ return(_segmentation_switch(name)) }}
     {%- elif name == 'seasonal_months' -%}
         {{ return(_segmentation_months(name)) }}
     {%- endif -%}
@@ -136,6 +139,19 @@
         {%- do months.append(text | int) -%}
     {%- endfor -%}
     {{ return(months) }}
+{% endmacro %}
+
+
+{#- A switch of an optional part: true or false (YAML booleans, or the text true / false). -#}
+{% macro _segmentation_switch(name) %}
+    {%- set value = var(name) -%}
+    {%- if value is string and value | trim | lower in ['true', 'false'] -%}
+        {%- set value = value | trim | lower == 'true' -%}
+    {%- endif -%}
+    {%- if value is not sameas true and value is not sameas false -%}
+        {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be true or false, got: " ~ value) }}
+    {%- endif -%}
+    {{ return(value) }}
 {% endmacro %}
 
 

@@ -1,3 +1,4 @@
+{{ config(enabled=segmentation_setting('segmentation_using_segment_history')) }}
 -- The history has no holes: its snapshots are consecutive month ends up to the as-of date,
 -- plus the as-of date itself (the only snapshot allowed not to be a month end), and every
 -- customer appears in every snapshot from their first one on (the as-of population only grows).

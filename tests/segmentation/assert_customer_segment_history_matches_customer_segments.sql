@@ -1,3 +1,4 @@
+{{ config(enabled=segmentation_setting('segmentation_using_segment_history')) }}
 -- The history's snapshot at the build's as-of date is customer_segments, row for row and
 -- column for column (both come from the customer_figures and lifecycle_segment_case macros).
 -- Returns the key of every row found on one side only, with the side it was found on.

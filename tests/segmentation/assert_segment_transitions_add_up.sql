@@ -1,3 +1,4 @@
+{{ config(enabled=segmentation_setting('segmentation_using_segment_history')) }}
 -- For every pair of consecutive snapshots of customer_segment_history, segment_transitions
 -- accounts for every customer: its stays and moves (not entries or exits) sum to the customers
 -- present on both dates, its entries and stays to the customers at the later date, and its

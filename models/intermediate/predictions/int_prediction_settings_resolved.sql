@@ -17,7 +17,8 @@ resolved as (
         cast({{ prediction_setting('prediction_horizon_days') }} as {{ type_double() }})
         / {{ prediction_setting('days_per_period') }} as prediction_horizon_periods,
         {{ prediction_setting('high_churn_risk_below_p_alive') }} as high_churn_risk_below_p_alive,
-        {{ prediction_setting('medium_churn_risk_below_p_alive') }} as medium_churn_risk_below_p_alive
+        {{ prediction_setting('medium_churn_risk_below_p_alive') }} as medium_churn_risk_below_p_alive,
+        {{ segmentation_setting('segmentation_using_predictions') }} as is_fit_enabled
 
     from settings
 

@@ -746,6 +746,24 @@ def fit_parameters(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str
     }
 
 
+SWITCHED_OFF = "not fitted: the var segmentation_using_predictions is false"
+
+
+def switched_off_parameters(summary: pd.DataFrame) -> dict[str, Any]:
+    """The columns from r to gamma_gamma_customers when the fit is switched off: both models not
+    fitted, with a message naming the var, and the customers counted as for a fit."""
+    repeat_buyers = summary[
+        (summary["bgnbd_frequency"] > 0) & (summary["average_repeat_spend"] > 0)
+    ]
+    return {
+        **_bgnbd_row(Fit("not_fitted", SWITCHED_OFF), None),
+        "bgnbd_customers": len(summary),
+        "bgnbd_repeat_buyers": int((summary["bgnbd_frequency"] > 0).sum()),
+        **_gamma_gamma_row(Fit("not_fitted", SWITCHED_OFF), None, None),
+        "gamma_gamma_customers": len(repeat_buyers),
+    }
+
+
 def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="table")
     # sorted, so that the same data always gives the same floating-point sums and parameters
@@ -760,7 +778,11 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         "as_of_date": pd.Timestamp(settings["as_of_date"]).date(),
         "prediction_time_unit": settings["prediction_time_unit"],
         "days_per_period": int(settings["days_per_period"]),
-        **fit_parameters(summary, horizons),
+        **(
+            fit_parameters(summary, horizons)
+            if bool(settings["is_fit_enabled"])
+            else switched_off_parameters(summary)
+        ),
     }
     frame = pd.DataFrame([row], columns=list(COLUMNS))
     return frame.astype(COLUMNS)

@@ -8,6 +8,7 @@
 -#}
 {{
     config(
+        enabled=segmentation_setting('segmentation_using_segment_history'),
         materialized='table' if target.type == 'spark' else 'incremental',
         unique_key=['customer_id', 'as_of_date'],
         incremental_strategy='delete+insert',

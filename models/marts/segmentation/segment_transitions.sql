@@ -4,6 +4,8 @@
     population have no from-segment; customers leaving it (only possible when restated data
     removed them) have no to-segment. Only pairs that occur are listed.
 -#}
+{{ config(enabled=segmentation_setting('segmentation_using_segment_history')) }}
+
 with
 
 history as (
