@@ -18,7 +18,7 @@ export VARS ?=
 CHROMIUM := /usr/bin/chromium
 BROWSER_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: help setup setup-test run publish report docs browser java test lint build-test docs-check pii-check pytest benchmark clean
+.PHONY: help setup setup-test run publish report docs browser java test lint build-test docs-check pii-check score pytest benchmark clean
 
 help:
 	@echo "make run     set up, build the marts on the bundled sample and run the data tests, then"
@@ -27,7 +27,8 @@ help:
 	@echo "             your raw files instead of the sample)"
 	@echo "make report  render the segment report (HTML) from the published marts"
 	@echo "make docs    generate the dbt docs site (target/static_index.html)"
-	@echo "make test    set up and run every check (lint, dbt build, docs coverage, pytest)"
+	@echo "make test    set up and run every check (lint, dbt build, docs coverage, PII, dbt-score,"
+	@echo "             pytest)"
 	@echo "make setup-test  only the test environment (also mf, the duckdb CLI, the other engines)"
 
 # One environment, filled in two stamped steps: `make run` installs the run set (dbt, DuckDB and
@@ -105,6 +106,12 @@ docs-check: setup
 pii-check: setup
 	$(BIN)/python -m tools.check_pii --database data/test.duckdb --target-path target
 
+# dbt-score rates the models, sources, seeds and macros on their metadata (owners, descriptions,
+# tests); fails below the minimum in pyproject.toml, [tool.dbt-score] (docs/package.md).
+score: setup-test
+	DBT_DUCKDB_PATH=:memory: $(DBT) parse --quiet $(SAMPLE_VARS) --target-path target/score
+	$(BIN)/dbt-score lint --manifest target/score/manifest.json
+
 # Spark (the engine tests) needs Java 17: Debian's headless runtime when no java is on the PATH.
 java:
 	@if ! command -v java > /dev/null; then \
@@ -118,7 +125,7 @@ java:
 pytest: setup-test browser java
 	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python -m pytest tools/tests
 
-test: lint build-test docs-check pii-check pytest
+test: lint build-test docs-check pii-check score pytest
 
 # Not part of the test command: generates 100k/1M/10M-order data sets and times the build.
 benchmark: setup

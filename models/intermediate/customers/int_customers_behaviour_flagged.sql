@@ -111,10 +111,10 @@ figures as (
         customers.own_interval_days,
         customers.baseline_interval_days,
         coalesce(discount_facts.discount_known_order_count, 0) as discount_known_order_count,
-        coalesce(discount_facts.discounted_order_count, 0) as discounted_order_count,
-        coalesce(season_facts.season_purchase_days, 0) as season_purchase_days,
+        cast(coalesce(discount_facts.discounted_order_count, 0) as {{ dbt.type_bigint() }}) as discounted_order_count,
+        cast(coalesce(season_facts.season_purchase_days, 0) as {{ dbt.type_bigint() }}) as season_purchase_days,
         coalesce(season_facts.season_years, 0) as season_years,
-        coalesce(channel_facts.known_channel_count, 0) as known_channel_count,
+        cast(coalesce(channel_facts.known_channel_count, 0) as {{ dbt.type_bigint() }}) as known_channel_count,
         case
             when customers.purchase_days = 0 then 'none'
             else coalesce(channel_facts.preferred_known_channel, 'unknown')
