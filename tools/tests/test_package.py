@@ -230,3 +230,26 @@ def test_scoped_switches_turn_the_optional_parts_off(tmp_path: Path, standalone:
     for mart in ("segment_summary", "raw_row_accounting", "rejected_orders", "rejected_customers"):
         found = differences(project.database, standalone, f"marts.{mart}", f"marts.{mart}")
         assert (found["only_lhs"], found["only_rhs"]) == (0, 0), (mart, found)
+
+
+@pytest.mark.parametrize(
+    ("switch", "command"),
+    [
+        ("segmentation_using_segment_history", ["parse"]),
+        (
+            "segmentation_using_predictions",
+            ["compile", "--select", "int_prediction_settings_resolved"],
+        ),
+    ],
+)
+def test_a_switch_that_is_not_true_or_false_stops_the_run(
+    tmp_path: Path, switch: str, command: list[str]
+) -> None:
+    result = run_dbt(
+        [*command, "--vars", json.dumps({"use_sample_data": True, switch: "maybe"})],
+        tmp_path / "switch.duckdb",
+        tmp_path,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"var '{switch}' must be true or false, got: maybe" in result.stdout
