@@ -253,3 +253,20 @@ def test_a_switch_that_is_not_true_or_false_stops_the_run(
     )
     assert result.returncode != 0
     assert f"var '{switch}' must be true or false, got: maybe" in result.stdout
+
+
+def test_consumer_reads_raw_files_with_a_scoped_raw_dir(tmp_path: Path, standalone: Path) -> None:
+    """raw_dir scoped to the package: its on-run-start hook register_raw_files makes the views
+    over the files in the consumer's warehouse, and the segments are those of the sample."""
+    raw_dir = tmp_path / "raw_files"
+    raw_dir.mkdir()
+    for seed in RAW_TABLES:
+        shutil.copy(PROJECT_DIR / "seeds" / f"{seed}.csv", raw_dir / f"{seed}.csv")
+    project = make_consumer(tmp_path / "project")
+    project.set_package_vars(raw_dir=str(raw_dir))
+    project.dbt("build", "--exclude-resource-type", "unit_test")
+    assert {"raw_customers", "raw_orders"} <= set(tables(project.database, "raw_files"))
+    assert tables(project.database, "shop_raw") == []
+    for mart in ("customer_segments", "segment_summary", "predictive_model_parameters"):
+        found = differences(project.database, standalone, f"marts.{mart}", f"marts.{mart}")
+        assert (found["only_lhs"], found["only_rhs"]) == (0, 0), (mart, found)
