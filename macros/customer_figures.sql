@@ -201,7 +201,7 @@
 
 
 {#-
-    The lifecycle ladder as one CASE expression, first match wins (README, "Segment definitions").
+    The lifecycle ladder as one CASE expression, first match wins (docs/rules.md).
     Reads the columns purchase_days, order_count, days_since_first_order, days_since_last_order
     and expected_interval_days (optionally qualified by `relation`) and the thresholds in force.
 -#}

@@ -1,4 +1,4 @@
-{#- Vocabularies and formulas of the overlays beside the lifecycle segment (README, "Overlays"). -#}
+{#- Vocabularies and formulas of the overlays beside the lifecycle segment (docs/rules.md, "Overlays"). -#}
 
 {#-
     Age bands: (label, lowest age in years) from the youngest up; each band runs to the next

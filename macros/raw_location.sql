@@ -78,7 +78,7 @@
     {%- if missing -%}
         {{ exceptions.raise_compiler_error(
             "The raw tables are not there: no " ~ (missing | join(' and no ')) ~ " (target '"
-            ~ target.name ~ "'). Load the raw exports there (every column as text; README,"
+            ~ target.name ~ "'). Load the raw exports there (every column as text; docs/raw-data.md,"
             ~ " \"Raw input contract\"), or say where they are with the vars raw_schema,"
             ~ " raw_customers_identifier and raw_orders_identifier"
             ~ (" (and raw_database)" if target.type != 'spark' else "")

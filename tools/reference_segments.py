@@ -1,4 +1,4 @@
-"""Reference implementation of the customer-segmentation rules in the README, used by the tests.
+"""Reference implementation of the customer-segmentation rules in docs/rules.md, used by the tests.
 
 The tests run it on the same raw tables as the dbt project and compare the results. It follows
 the rules step by step in plain Python, favouring clarity over speed:

@@ -427,7 +427,7 @@ def render_html(data: ReportData) -> str:
 <main>
 <h1>Customer segments on {_e(head["as_of_date"])}</h1>
 <p class="meta">From the published marts ({_e(data.published.name)}), published {_e(when)}.
-Segments follow the lifecycle ladder in the project README (first match wins).</p>
+Segments follow the lifecycle ladder in the project docs, docs/rules.md (first match wins).</p>
 <div class="tiles">{
         "".join(f"<div class='tile'><b>{_e(v)}</b><span>{_e(k)}</span></div>" for k, v in tiles)
     }</div>

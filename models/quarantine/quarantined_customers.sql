@@ -1,7 +1,7 @@
 {#-
     Every rejected raw customer row with its whole raw text, personal fields included, and the
     reason: the data-quality view of rejected_customers. In schema quarantine, which is not
-    published and which the BI role cannot read (README, "Personal data").
+    published and which the BI role cannot read (docs/personal-data.md).
 -#}
 with
 

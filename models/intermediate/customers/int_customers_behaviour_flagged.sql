@@ -1,5 +1,5 @@
 {#-
-    Behavioural overlays beside the lifecycle segment (README, "Overlays"): bargain hunter,
+    Behavioural overlays beside the lifecycle segment (docs/rules.md, "Overlays"): bargain hunter,
     seasonal, preferred channel and omnichannel, re-engaged and infrequent. Every figure uses
     the purchases of int_purchases_filtered (same purchase rule and as-of date as the lifecycle).
 -#}

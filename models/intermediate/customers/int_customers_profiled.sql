@@ -1,5 +1,5 @@
 {#-
-    Profile overlays (README, "Overlays"): business customer, referrer, age band on the as-of
+    Profile overlays (docs/rules.md, "Overlays"): business customer, referrer, age band on the as-of
     date and region of the country. Names, emails, phones and birth dates stay in staging.
 -#}
 {%- set max_age = segmentation_setting('max_plausible_age') -%}

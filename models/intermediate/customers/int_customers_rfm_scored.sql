@@ -1,5 +1,5 @@
 {#-
-    RFM scores 1-5 among the customers with purchases (README, "RFM"): the share of purchasers
+    RFM scores 1-5 among the customers with purchases (docs/rules.md, "RFM scores and segments"): the share of purchasers
     with a strictly worse value, cut into fifths. Ties share their lowest rank, so equal values
     always get equal scores.
 -#}

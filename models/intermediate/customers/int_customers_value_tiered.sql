@@ -1,5 +1,5 @@
 {#-
-    Value tier by total revenue among the customers with purchases (README, "Value tier"):
+    Value tier by total revenue among the customers with purchases (docs/rules.md, "Overlays"):
     the share of purchasers who spent strictly more decides the tier, so equal revenue gets
     the same (better) tier.
 -#}

@@ -3,8 +3,8 @@
 One row per customer of `int_customers_summarised`: the BG/NBD inputs, P(alive), the expected
 number of purchase days within the horizon (var `prediction_horizon_days`), the Gamma-Gamma
 expected spend per purchase day and the expected revenue within the horizon. The churn-risk band
-is added in `customer_segments` from P(alive) (macro `churn_risk_band`). See the README, "History
-and predictions", and the model's yml for every column.
+is added in `customer_segments` from P(alive) (macro `churn_risk_band`). See docs/predictions.md
+and the model's yml for every column.
 """
 
 from collections.abc import Mapping

@@ -4,7 +4,7 @@ One row: the parameters of both models fitted by maximum likelihood (no penalty)
 customers' frequency / recency / T in `int_customers_summarised` (time unit of the var
 `prediction_time_unit`), and the Gamma-Gamma model on the repeat buyers' average spend, with a
 status per model. Read by `customer_predictions`, which scores every customer with them. See the
-README, "Predictive scores", and the model's yml for every column.
+docs/predictions.md, and the model's yml for every column.
 
 The fit never stops the build for reasons of the data. Each model is either `fitted` or
 `not_fitted`, with a message saying why; a not-fitted model has null parameters (and null

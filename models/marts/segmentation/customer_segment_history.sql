@@ -1,8 +1,8 @@
 {#-
     Each customer's lifecycle segment as of every month end up to the as-of date, plus the as-of
-    date itself, computed with the same macros as customer_segments (see the README, "History and
-    predictions"). Incremental: a run computes only month ends after the latest stored one and the
-    as-of date; the pre-hook first removes the previous run's as-of snapshot when it was not a
+    date itself, computed with the same macros as customer_segments (docs/history.md).
+    Incremental: a run computes only month ends after the latest stored one and the as-of date;
+    the pre-hook first removes the previous run's as-of snapshot when it was not a
     month end, and any snapshot after the current as-of date. On Spark, whose plain tables cannot
     delete rows, it is a table rebuilt in full.
 -#}

@@ -1,6 +1,6 @@
 {#-
-    Lifecycle ladder: the first rule that matches wins (see the README, "Segment definitions").
-    RFM scores and the overlays sit beside it (README, "RFM" and "Overlays").
+    Lifecycle ladder: the first rule that matches wins (docs/rules.md).
+    RFM scores and the overlays sit beside it (docs/rules.md, "RFM scores and segments" and "Overlays").
 -#}
 with
 
