@@ -22,7 +22,8 @@
     for which neither converged within `max_terms` terms (z very close to 1: a horizon far longer
     than alpha + T) gets null expected purchases.
 -#}
-{% macro purchase_model_scores(summary, parameters, settings, max_terms=4000) %}
+{% macro purchase_model_scores(summary, parameters, settings, max_terms=4000, with_clv=true) %}
+{%- set clv_months = prediction_setting('clv_horizon_months') if with_clv else 0 -%}
 with
 
 scoring_summary as (
@@ -34,6 +35,8 @@ scoring_summary as (
 scoring_parameters as (
 
     select
+        coalesce(prediction_model, 'bgnbd') as prediction_model,
+        case when prediction_model = 'mbgnbd' then 1 else 0 end as shift,
         cast(r as {{ type_double() }}) as r,
         cast(alpha as {{ type_double() }}) as alpha,
         cast(a as {{ type_double() }}) as a,
@@ -45,19 +48,37 @@ scoring_parameters as (
 
 ),
 
+scoring_settings as (
+
+    select * from {{ settings }}
+
+),
+
 scoring_horizons as (
 
     select
         'horizon' as horizon_name,
+        cast(null as {{ dbt.type_int() }}) as horizon_month,
         cast(prediction_horizon_periods as {{ type_double() }}) as horizon_periods
-    from {{ settings }}
+    from scoring_settings
 
     union all
 
     select
         'fixed_90_days' as horizon_name,
+        cast(null as {{ dbt.type_int() }}) as horizon_month,
         cast(90 as {{ type_double() }}) / days_per_period as horizon_periods
-    from {{ settings }}
+    from scoring_settings
+    {%- for month in range(1, clv_months + 1) %}
+
+    union all
+
+    select
+        'month_{{ month }}' as horizon_name,
+        {{ month }} as horizon_month,
+        cast({{ month }} * 365.25 / 12 as {{ type_double() }}) / days_per_period as horizon_periods
+    from scoring_settings
+    {%- endfor %}
 
 ),
 
@@ -100,13 +121,13 @@ scoring_series as (
         horizons.horizon_periods / (parameters.alpha + patterns.age + horizons.horizon_periods) as z,
         case series_forms.series_form
             when 'direct' then parameters.r + patterns.x
-            else parameters.a + parameters.b - 1 - parameters.r
+            else parameters.a + parameters.b - 1 - parameters.r + parameters.shift
         end as series_a,
         case series_forms.series_form
-            when 'direct' then parameters.b + patterns.x
+            when 'direct' then parameters.b + patterns.x + parameters.shift
             else parameters.a - 1
         end as series_b,
-        parameters.a + parameters.b + patterns.x - 1 as series_c,
+        parameters.a + parameters.b + patterns.x - 1 + parameters.shift as series_c,
         case series_forms.series_form
             when 'direct' then parameters.r + patterns.x
             else parameters.a - 1
@@ -268,6 +289,7 @@ scoring_pattern_terms as (
         chosen.x,
         chosen.age,
         chosen.horizon_name,
+        horizons.horizon_month,
         exp(greatest(-700, series.prefactor_power * ln(1 - series.z)))
         * chosen.series_sum as hypergeometric_term
 
@@ -278,7 +300,57 @@ scoring_pattern_terms as (
             and chosen.age = series.age
             and chosen.horizon_name = series.horizon_name
             and chosen.series_form = series.series_form
+    inner join scoring_horizons as horizons
+        on chosen.horizon_name = horizons.horizon_name
     where chosen.form_rank = 1
+
+),
+
+{#- Per pattern, the monthly steps of the bracketed term, each discounted to today:
+    sum over m of (term(m - 1) - term(m)) / (1 + rate)^m, term(0) = 1; null unless every month's
+    series converged. Times the first factor of eq. 10, P(alive) and the spend, the customer
+    lifetime value. -#}
+scoring_monthly_steps as (
+
+    select
+        pattern_terms.x,
+        pattern_terms.age,
+        pattern_terms.horizon_month,
+        coalesce(
+            lag(pattern_terms.hypergeometric_term) over (
+                partition by pattern_terms.x, pattern_terms.age order by pattern_terms.horizon_month
+            ),
+            1
+        ) - pattern_terms.hypergeometric_term as term_step
+
+    from scoring_pattern_terms as pattern_terms
+    where pattern_terms.horizon_month is not null
+
+),
+
+scoring_discounted as (
+    {%- if clv_months > 0 %}
+
+    select
+        steps.x,
+        steps.age,
+        case
+            when count(*) = {{ clv_months }}
+                and max(steps.horizon_month) = {{ clv_months }}
+                then sum(steps.term_step / power(1 + settings.clv_monthly_discount_rate, steps.horizon_month))
+        end as discounted_term_steps
+
+    from scoring_monthly_steps as steps
+    cross join scoring_settings as settings
+    group by steps.x, steps.age
+    {%- else %}
+
+    select
+        x,
+        age,
+        cast(null as {{ type_double() }}) as discounted_term_steps
+    from scoring_patterns
+    {%- endif %}
 
 ),
 
@@ -291,11 +363,12 @@ scoring_p_alive as (
         summary.average_repeat_spend,
         case
             when parameters.r is null then null
-            when summary.bgnbd_frequency = 0 then cast(1 as {{ type_double() }})
+            when parameters.shift = 0 and summary.bgnbd_frequency = 0 then cast(1 as {{ type_double() }})
+            {#- BG/NBD: a / (b + x - 1); the modified BG/NBD: a / (b + x), one-time buyers too -#}
             else 1 / (1 + exp(greatest(-700, least(
                 (parameters.r + summary.bgnbd_frequency)
                 * ln((parameters.alpha + summary.bgnbd_t) / (parameters.alpha + summary.bgnbd_recency))
-                + ln(parameters.a / (parameters.b + summary.bgnbd_frequency - 1)),
+                + ln(parameters.a / (parameters.b + summary.bgnbd_frequency - 1 + parameters.shift)),
                 700
             ))))
         end as p_alive
@@ -309,11 +382,17 @@ scoring_scored as (
 
     select
         p_alive.customer_id,
+        case when parameters.r is not null then parameters.prediction_model end as prediction_model,
         p_alive.p_alive,
-        (parameters.a + parameters.b + p_alive.bgnbd_frequency - 1) / nullif(parameters.a - 1, 0)
+        (parameters.a + parameters.b + p_alive.bgnbd_frequency - 1 + parameters.shift)
+        / nullif(parameters.a - 1, 0)
         * (1 - horizon.hypergeometric_term) * p_alive.p_alive as expected_purchases,
-        (parameters.a + parameters.b + p_alive.bgnbd_frequency - 1) / nullif(parameters.a - 1, 0)
+        (parameters.a + parameters.b + p_alive.bgnbd_frequency - 1 + parameters.shift)
+        / nullif(parameters.a - 1, 0)
         * (1 - fixed_90_days.hypergeometric_term) * p_alive.p_alive as expected_purchases_90d,
+        (parameters.a + parameters.b + p_alive.bgnbd_frequency - 1 + parameters.shift)
+        / nullif(parameters.a - 1, 0)
+        * discounted.discounted_term_steps * p_alive.p_alive as discounted_purchases,
         case
             when parameters.q > 1
                 then
@@ -337,16 +416,22 @@ scoring_scored as (
             cast(p_alive.bgnbd_frequency as {{ type_double() }}) = fixed_90_days.x
             and cast(p_alive.bgnbd_t as {{ type_double() }}) = fixed_90_days.age
             and fixed_90_days.horizon_name = 'fixed_90_days'
+    left join scoring_discounted as discounted
+        on
+            cast(p_alive.bgnbd_frequency as {{ type_double() }}) = discounted.x
+            and cast(p_alive.bgnbd_t as {{ type_double() }}) = discounted.age
 
 )
 
 select
     customer_id,
+    prediction_model,
     p_alive,
     expected_purchases,
     expected_purchases_90d,
     expected_spend_per_purchase,
-    expected_purchases * expected_spend_per_purchase as expected_revenue
+    expected_purchases * expected_spend_per_purchase as expected_revenue,
+    discounted_purchases * expected_spend_per_purchase as customer_lifetime_value
 from scoring_scored as scored
 {% endmacro %}
 
@@ -364,6 +449,15 @@ from scoring_scored as scored
     {%- set supplied = var('prediction_parameters', none) -%}
     {%- set models = {'BG/NBD': ['r', 'alpha', 'a', 'b'], 'Gamma-Gamma': ['p', 'q', 'v']} -%}
     {%- set values = {} -%}
+    {%- set purchase_model = 'bgnbd' -%}
+    {%- if supplied is mapping and 'model' in supplied -%}
+        {%- set purchase_model = supplied['model'] | string | trim | lower -%}
+        {%- if purchase_model not in ['bgnbd', 'mbgnbd'] -%}
+            {{ exceptions.raise_compiler_error(
+                "var 'prediction_parameters': model must be bgnbd or mbgnbd, got: " ~ supplied['model']
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
     {%- if supplied is not none -%}
         {%- if supplied is not mapping -%}
             {{ exceptions.raise_compiler_error(
@@ -371,9 +465,9 @@ from scoring_scored as scored
             ) }}
         {%- endif -%}
         {%- for key in supplied -%}
-            {%- if key not in models['BG/NBD'] + models['Gamma-Gamma'] -%}
+            {%- if key not in models['BG/NBD'] + models['Gamma-Gamma'] + ['model'] -%}
                 {{ exceptions.raise_compiler_error(
-                    "var 'prediction_parameters' has an unknown key '" ~ key ~ "': the keys are r, alpha, a, b, p, q, v"
+                    "var 'prediction_parameters' has an unknown key '" ~ key ~ "': the keys are model, r, alpha, a, b, p, q, v"
                 ) }}
             {%- endif -%}
         {%- endfor -%}
@@ -401,9 +495,42 @@ from scoring_scored as scored
     {%- endif -%}
     (
         select
+            {{ "'" ~ purchase_model ~ "'" if 'r' in values else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as prediction_model,
         {%- for key in models['BG/NBD'] + models['Gamma-Gamma'] %}
             cast({{ values[key] if key in values else 'null' }} as {{ type_double() }}) as {{ key }}
             {{- "," if not loop.last }}
         {%- endfor %}
     ) as supplied_parameters
+{%- endmacro %}
+
+
+
+{#-
+    The parameters that score the customers, from a relation with the columns of
+    predictive_model_parameters, as purchase_model_scores reads them: prediction_model, and r,
+    alpha, a, b of the model it names (the columns r.. of BG/NBD or mbgnbd_r.. of the modified
+    BG/NBD), p, q, v. `prefix` reads another set of the same shape, e.g. 'backtest_mbgnbd_' with
+    `model` 'mbgnbd' for the back-test's fit on the calibration period.
+-#}
+{% macro purchase_model_parameters(relation, prefix=none, model=none) %}
+    (
+        select
+        {%- if prefix is none %}
+            prediction_model,
+            case when prediction_model = 'mbgnbd' then mbgnbd_r else r end as r,
+            case when prediction_model = 'mbgnbd' then mbgnbd_alpha else alpha end as alpha,
+            case when prediction_model = 'mbgnbd' then mbgnbd_a else a end as a,
+            case when prediction_model = 'mbgnbd' then mbgnbd_b else b end as b,
+        {%- else %}
+            '{{ model }}' as prediction_model,
+            {{ prefix }}r as r,
+            {{ prefix }}alpha as alpha,
+            {{ prefix }}a as a,
+            {{ prefix }}b as b,
+        {%- endif %}
+            p,
+            q,
+            v
+        from {{ relation }}
+    ) as purchase_model_parameters
 {%- endmacro %}

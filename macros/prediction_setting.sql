@@ -38,6 +38,32 @@
             ) }}
         {%- endif -%}
         {{ return(high if name == 'high_churn_risk_below_p_alive' else medium) }}
+    {%- elif name == 'prediction_model' -%}
+        {%- set value = var(name) | string | trim | lower -%}
+        {%- if value not in ['auto', 'bgnbd', 'mbgnbd'] -%}
+            {{ exceptions.raise_compiler_error(
+                "var 'prediction_model' must be auto, bgnbd or mbgnbd, got: '" ~ var(name) ~ "'"
+            ) }}
+        {%- endif -%}
+        {{ return(value) }}
+    {%- elif name == 'prediction_calibration_end_date' -%}
+        {{ return(_segmentation_date_var(name)) }}
+    {%- elif name == 'clv_monthly_discount_rate' -%}
+        {%- set value = _prediction_number(name) -%}
+        {%- if value < 0 or value >= 1 -%}
+            {{ exceptions.raise_compiler_error(
+                "var 'clv_monthly_discount_rate' must be a rate of at least 0 and below 1, got: " ~ value
+            ) }}
+        {%- endif -%}
+        {{ return(value) }}
+    {%- elif name == 'clv_horizon_months' -%}
+        {%- set value = _prediction_number(name) -%}
+        {%- if value != (value | int) or value < 1 or value > 120 -%}
+            {{ exceptions.raise_compiler_error(
+                "var 'clv_horizon_months' must be a whole number of months from 1 to 120, got: " ~ value
+            ) }}
+        {%- endif -%}
+        {{ return(value | int) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("unknown prediction setting: " ~ name) }}
     {%- endif -%}

@@ -165,7 +165,13 @@
 
 {#- The as-of date as a 'YYYY-MM-DD' string, or none when unset (then the latest purchase date is used). -#}
 {% macro _segmentation_as_of_date() %}
-    {%- set value = var('as_of_date', none) -%}
+    {{ return(_segmentation_date_var('as_of_date')) }}
+{% endmacro %}
+
+
+{#- A date var as a 'YYYY-MM-DD' string, or none when unset; anything else stops the run naming the var. -#}
+{% macro _segmentation_date_var(name) %}
+    {%- set value = var(name, none) -%}
     {%- if value is none or value == '' -%}
         {{ return(none) }}
     {%- endif -%}
@@ -187,7 +193,7 @@
     {%- endif -%}
     {%- if not valid -%}
         {{ exceptions.raise_compiler_error(
-            "var 'as_of_date' must be a date written YYYY-MM-DD, got: '" ~ value ~ "'"
+            "var '" ~ name ~ "' must be a date written YYYY-MM-DD, got: '" ~ value ~ "'"
         ) }}
     {%- endif -%}
     {{ return(value | trim) }}

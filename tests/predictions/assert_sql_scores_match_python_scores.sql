@@ -8,7 +8,7 @@ sql_scores as (
 
     {{ purchase_model_scores(
         ref('int_customers_summarised'),
-        ref('predictive_model_parameters'),
+        purchase_model_parameters(ref('predictive_model_parameters')),
         ref('int_prediction_settings_resolved'),
     ) }}
 
@@ -45,12 +45,41 @@ compared as (
             python_scores.expected_spend_per_purchase,
             sql_scores.expected_spend_per_purchase
         ),
-        ('expected_revenue', python_scores.expected_revenue, sql_scores.expected_revenue)
+        ('expected_revenue', python_scores.expected_revenue, sql_scores.expected_revenue),
+        (
+            'customer_lifetime_value',
+            python_scores.customer_lifetime_value,
+            sql_scores.customer_lifetime_value
+        )
     ) as score (name, python_value, sql_value)
+
+),
+
+disagreements as (
+
+    select
+        customer_id,
+        score_name,
+        python_value,
+        sql_value
+    from compared
+    where
+        (python_value is null) != (sql_value is null)
+        or abs(python_value - sql_value) > 1e-9 * greatest(abs(python_value), 1e-12)
+
+    union all
+
+    -- the same model of purchase days on both sides
+    select
+        python_scores.customer_id,
+        'prediction_model' as score_name,
+        null as python_value,
+        null as sql_value
+    from python_scores
+    left join sql_scores
+        on python_scores.customer_id = sql_scores.customer_id
+    where python_scores.prediction_model is distinct from sql_scores.prediction_model
 
 )
 
-select * from compared
-where
-    (python_value is null) != (sql_value is null)
-    or abs(python_value - sql_value) > 1e-9 * greatest(abs(python_value), 1e-12)
+select * from disagreements

@@ -45,10 +45,12 @@ PREDICTION_COLUMNS = {
     "expected_purchases_90d",
     "expected_spend_per_purchase",
     "expected_revenue",
+    "customer_lifetime_value",
+    "prediction_model",
     "predicted_churn_risk",
 }
-# Marts only the Python models make.
-DUCKDB_ONLY_MARTS = {"predictive_model_parameters"}
+# Marts only the Python fit makes (the back-test reads its parameters).
+DUCKDB_ONLY_MARTS = {"predictive_model_parameters", "prediction_backtest"}
 # Figures agree within rounding: money is rounded to cents, and DuckDB divides decimals in double
 # precision where PostgreSQL and Spark divide exactly, so a half cent can round either way.
 TOLERANCE = 0.01 + 1e-9
@@ -84,12 +86,16 @@ def dbt_on(
     return result
 
 
-def fitted_parameters(marts: dict[str, pd.DataFrame]) -> dict[str, float]:
-    """The parameters of a DuckDB build, as the var prediction_parameters takes them."""
+def fitted_parameters(marts: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """The parameters of a DuckDB build's chosen model, as the var prediction_parameters takes
+    them."""
     row = marts["predictive_model_parameters"].iloc[0]
-    parameters = {name: float(row[name]) for name in ("r", "alpha", "a", "b", "p", "q", "v")}
+    model = str(row["prediction_model"])
+    prefix = "mbgnbd_" if model == "mbgnbd" else ""
+    parameters = {name: float(row[prefix + name]) for name in ("r", "alpha", "a", "b")}
+    parameters.update({name: float(row[name]) for name in ("p", "q", "v")})
     assert all(np.isfinite(value) for value in parameters.values()), parameters
-    return parameters
+    return {"model": model, **parameters}
 
 
 def fingerprint(rows: list[tuple[Any, ...]]) -> tuple[int, str]:

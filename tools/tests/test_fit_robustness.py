@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from autograd import value_and_grad
-from lifetimes import BetaGeoFitter, GammaGammaFitter
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter
 
 from tools.tests import fit_cases
 from tools.tests.conftest import load_model_module, run_dbt, write_purchases_as_raw_files
@@ -35,9 +35,15 @@ SETTINGS = {
     "prediction_horizon_periods": 90 / 7,
     "prediction_horizon_days": 90,
     "days_per_period": 7,
+    "clv_horizon_months": 12,
+    "clv_monthly_discount_rate": 0.01,
 }
 HORIZONS = (90 / 7,)
-MODELS = {"bgnbd": ("r", "alpha", "a", "b"), "gamma_gamma": ("p", "q", "v")}
+MODELS = {
+    "bgnbd": ("r", "alpha", "a", "b"),
+    "mbgnbd": ("mbgnbd_r", "mbgnbd_alpha", "mbgnbd_a", "mbgnbd_b"),
+    "gamma_gamma": ("p", "q", "v"),
+}
 METHODS = {"lifetimes", "bounded_multi_start"}
 
 SMALL_SIZES = (1, 10, 40, 100, 3_000)
@@ -79,16 +85,22 @@ def check_fit(summary: pd.DataFrame, row: dict[str, Any]) -> dict[str, str]:
         statuses[model] = status
     assert row["bgnbd_customers"] == len(summary)
 
-    scored = SCORE.score(
-        summary.assign(prediction_time_unit="weeks", as_of_date=AS_OF), row, SETTINGS
-    )
-    if statuses["bgnbd"] == "fitted":
-        for column in ("p_alive", "expected_purchases", "expected_purchases_90d"):
-            assert np.all(np.isfinite(scored[column])), (column, row)
-        assert scored["p_alive"].between(0, 1).all(), row
-        assert (scored["expected_purchases"] >= 0).all(), row
-    else:
-        assert scored[["p_alive", "expected_purchases", "expected_revenue"]].isna().all().all()
+    for model in ("bgnbd", "mbgnbd"):
+        scored = SCORE.score(
+            summary.assign(prediction_time_unit="weeks", as_of_date=AS_OF),
+            {**row, "prediction_model": model},
+            SETTINGS,
+        )
+        if statuses[model] == "fitted":
+            for column in ("p_alive", "expected_purchases", "expected_purchases_90d"):
+                assert np.all(np.isfinite(scored[column])), (model, column, row)
+            assert scored["p_alive"].between(0, 1).all(), (model, row)
+            assert (scored["expected_purchases"] >= 0).all(), (model, row)
+            clv = scored["customer_lifetime_value"].dropna()
+            assert np.all(np.isfinite(clv)) and (clv >= 0).all(), (model, row)
+        else:
+            columns = ["p_alive", "expected_purchases", "expected_revenue"]
+            assert scored[columns].isna().all().all(), (model, row)
     spend = scored["expected_spend_per_purchase"]
     if statuses["gamma_gamma"] == "fitted" and row["q"] > 1:
         assert np.all(np.isfinite(spend)) and (spend >= 0).all(), row
@@ -100,10 +112,11 @@ def check_fit(summary: pd.DataFrame, row: dict[str, Any]) -> dict[str, str]:
 def expected_outcome(shape: str, n: int) -> dict[str, str]:
     """The message fragment a not-fitted model must give for the shapes that cannot be fitted."""
     expected = {}
-    if n < FIT.BGNBD_MIN_CUSTOMERS:
-        expected["bgnbd"] = "too few customers"
-    elif shape in ("no_repeat_buyers", "everyone_new"):
-        expected["bgnbd"] = "no repeat buyers"
+    for model in ("bgnbd", "mbgnbd"):
+        if n < FIT.BGNBD_MIN_CUSTOMERS:
+            expected[model] = "too few customers"
+        elif shape in ("no_repeat_buyers", "everyone_new"):
+            expected[model] = "no repeat buyers"
     if shape in ("no_repeat_buyers", "everyone_new") or n < FIT.GAMMA_GAMMA_MIN_REPEAT_BUYERS:
         expected["gamma_gamma"] = "too few repeat buyers"
     elif shape == "one_price" and n >= 100:
@@ -125,7 +138,11 @@ def test_the_fit_recovers_the_parameters_it_was_simulated_with() -> None:
     """100,000 customers simulated with the CDNOW parameters: the fit finds them again."""
     summary = fit_cases.generate("cdnow_like", 100_000, 0)
     row = FIT.fit_parameters(summary, HORIZONS)
-    assert check_fit(summary, row) == {"bgnbd": "fitted", "gamma_gamma": "fitted"}
+    assert check_fit(summary, row) == {
+        "bgnbd": "fitted",
+        "mbgnbd": "fitted",
+        "gamma_gamma": "fitted",
+    }
     truth = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "v": 15.44}
     for name, value in truth.items():
         assert row[name] == pytest.approx(value, rel=0.15), (name, row[name])
@@ -174,6 +191,7 @@ def test_own_likelihoods_equal_lifetimes() -> None:
     )
     for own, theirs, args, size in (
         (FIT.bgnbd_negative_log_likelihood, BetaGeoFitter, bgnbd_args, 4),
+        (FIT.mbgnbd_negative_log_likelihood, ModifiedBetaGeoFitter, bgnbd_args, 4),
         (FIT.gamma_gamma_negative_log_likelihood, GammaGammaFitter, gamma_gamma_args, 3),
     ):
         reference = value_and_grad(theirs._negative_log_likelihood)

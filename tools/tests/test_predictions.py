@@ -15,7 +15,7 @@ import lifetimes
 import numpy as np
 import pandas as pd
 import pytest
-from lifetimes import BetaGeoFitter
+from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter
 from lifetimes.utils import ConvergenceError
 
 from tools.tests.conftest import Build, load_model_module, run_dbt, write_purchases_as_raw_files
@@ -105,11 +105,21 @@ def test_predictions_match_lifetimes(default_build: Build) -> None:
     repeat = joined[joined["frequency"] > 0]
     assert np.allclose(repeat["average_repeat_spend"], repeat["monetary_value"], rtol=1e-9)
 
-    fitter = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
     parameters = default_build.query("select * from marts.predictive_model_parameters").iloc[0]
-    for name in ("r", "alpha", "a", "b"):
-        assert parameters[name] == pytest.approx(fitter.params_[name], rel=1e-4), name
-    fitter.params_ = pd.Series({name: parameters[name] for name in ("r", "alpha", "a", "b")})
+    fitters = {"": BetaGeoFitter, "mbgnbd_": ModifiedBetaGeoFitter}
+    for prefix, fitter_class in fitters.items():
+        fitter = fitter_class().fit(summary["frequency"], summary["recency"], summary["T"])
+        for name in ("r", "alpha", "a", "b"):
+            assert parameters[prefix + name] == pytest.approx(fitter.params_[name], rel=1e-4), (
+                prefix + name
+            )
+    # the sample back-tests the modified BG/NBD at least as well: it scores the customers
+    assert parameters["prediction_model"] == "mbgnbd", parameters["prediction_model_reason"]
+    assert (joined["prediction_model"] == "mbgnbd").all()
+    fitter = ModifiedBetaGeoFitter()
+    fitter.params_ = pd.Series(
+        {name: parameters["mbgnbd_" + name] for name in ("r", "alpha", "a", "b")}
+    )
     p_alive = fitter.conditional_probability_alive(
         joined["frequency"], joined["recency"], joined["T"]
     )
@@ -118,7 +128,10 @@ def test_predictions_match_lifetimes(default_build: Build) -> None:
     )
     assert np.allclose(joined["p_alive"], p_alive, rtol=1e-9, atol=1e-12)
     assert np.allclose(joined["expected_purchases"], expected, rtol=1e-9, atol=1e-12)
-    assert (joined.loc[joined["frequency"] == 0, "p_alive"] == 1).all()
+    # one-time buyers fade: the longer ago their purchase, the lower their P(alive)
+    one_time = joined[joined["frequency"] == 0].sort_values("T")
+    assert (one_time["p_alive"] < 1).all()
+    assert one_time["p_alive"].is_monotonic_decreasing
 
 
 def test_time_unit_does_not_change_the_predictions(default_build: Build, tmp_path: Path) -> None:
@@ -208,18 +221,30 @@ def test_fit_status_tests_fail_on_broken_rows(default_build: Build, tmp_path: Pa
         default_build,
         tmp_path,
         [
-            # BG/NBD said not fitted while its parameters and scores are there
+            # BG/NBD said not fitted while its parameters are there
             "update marts.predictive_model_parameters set bgnbd_fit_status = 'not_fitted'",
             # Gamma-Gamma fitted without a method
             "update marts.predictive_model_parameters set gamma_gamma_fit_method = null",
+            # the chosen model said not fitted
+            "update marts.predictive_model_parameters set mbgnbd_fit_status = 'not_fitted'",
+            # a back-test error without its back-test fit
+            "update marts.predictive_model_parameters set backtest_bgnbd_fit_status = 'not_fitted'",
+            # a customer scored by another model than the chosen one
+            "update marts.customer_predictions set prediction_model = 'bgnbd'"
+            " where customer_id = (select min(customer_id) from marts.customer_predictions)",
         ],
-        "predictive_model_parameters customer_predictions",
+        "predictive_model_parameters customer_predictions prediction_backtest",
     )
     assert code != 0
     assert failed_tests(output) == {
         "bgnbd_parameters_positive_when_fitted",
         "gamma_gamma_parameters_positive_when_fitted",
-        "bgnbd_scores_only_when_fitted",
+        "mbgnbd_parameters_positive_when_fitted",
+        "chosen_prediction_model_is_fitted",
+        "backtest_error_only_when_fitted",
+        "assert_backtest_errors_match_the_fit",
+        "purchase_scores_only_when_fitted",
+        "assert_sql_scores_match_python_scores",
     }, output[-3000:]
     assert any(" WARN " in line and "bgnbd_model_fitted" in line for line in output.splitlines()), (
         output[-3000:]
@@ -235,6 +260,13 @@ def test_fit_status_tests_fail_on_broken_rows(default_build: Build, tmp_path: Pa
             {"high_churn_risk_below_p_alive": 0.8},
             "var 'high_churn_risk_below_p_alive' (0.8) must not exceed var",
         ),
+        ({"prediction_model": "pareto"}, "var 'prediction_model' must be auto, bgnbd or mbgnbd"),
+        (
+            {"prediction_calibration_end_date": "30/09/1997"},
+            "var 'prediction_calibration_end_date' must be a date written YYYY-MM-DD",
+        ),
+        ({"clv_monthly_discount_rate": 1.5}, "var 'clv_monthly_discount_rate' must be a rate"),
+        ({"clv_horizon_months": 0}, "var 'clv_horizon_months' must be a whole number of months"),
     ],
 )
 def test_bad_prediction_vars_stop_the_build_naming_the_var(

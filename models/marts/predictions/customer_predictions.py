@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from lifetimes import BetaGeoFitter
+from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter
 from scipy.special import hyp2f1
 
 
@@ -25,26 +25,37 @@ def expected_purchases(
     alpha: float,
     a: float,
     b: float,
+    model: str = "bgnbd",
 ) -> np.ndarray:
-    """BG/NBD conditional expected number of purchase days in the next t periods (Fader, Hardie
-    & Lee 2005, eq. 10): (a + b + x - 1) / (a - 1) * [1 - ((alpha + T) / (alpha + T + t))^(r + x)
-    * 2F1(r + x, b + x; a + b + x - 1; z)] * P(alive), z = t / (alpha + T + t).
+    """Conditional expected number of purchase days in the next t periods.
+
+    BG/NBD (Fader, Hardie & Lee 2005, eq. 10): (a + b + x - 1) / (a - 1) * [1 - ((alpha + T) /
+    (alpha + T + t))^(r + x) * 2F1(r + x, b + x; a + b + x - 1; z)] * P(alive), z = t / (alpha +
+    T + t). The modified BG/NBD (Batislam, Denizel & Filiztekin 2007, as lifetimes'
+    ModifiedBetaGeoFitter) is the same with b + x + 1 and a + b + x in place of b + x and
+    a + b + x - 1 (`shift` 1), and its own P(alive).
 
     As lifetimes' conditional_expected_number_of_purchases_up_to_time (the same figures to about
     1e-15 where that is finite), but without its logarithms, and Euler's transformation of the
-    hypergeometric function, (1 - z)^(r + x) * 2F1(r + x, b + x; c; z) = (1 - z)^(a - 1) *
-    2F1(a + b - 1 - r, a - 1; c; z), wherever the direct form is not finite: lifetimes takes the
-    log of 2F1, which is negative for some one-day buyers when a + b < 1 (c < 0), and so gives
-    NaN there. The same function is in predictive_model_parameters, which checks that the fitted
-    parameters score every customer.
+    hypergeometric function, (1 - z)^(r + x) * 2F1(r + x, b + x + shift; c; z) = (1 - z)^(a - 1)
+    * 2F1(a + b - 1 - r + shift, a - 1; c; z), wherever the direct form is not finite: lifetimes
+    takes the log of 2F1, which is negative for some one-day buyers when a + b < 1 (c < 0), and
+    so gives NaN there. The same function is in predictive_model_parameters, which checks that
+    the fitted parameters score every customer.
     """
-    c = a + b + frequency - 1
+    shift = 1 if model == "mbgnbd" else 0
+    c = a + b + frequency - 1 + shift
     z = t / (alpha + age + t)
     with np.errstate(all="ignore"):  # where a form overflows, the other is taken
-        direct = hyp2f1(r + frequency, b + frequency, c, z) * (1 - z) ** (r + frequency)
-        euler = hyp2f1(a + b - 1 - r, a - 1, c, z) * (1 - z) ** (a - 1)
+        direct = hyp2f1(r + frequency, b + frequency + shift, c, z) * (1 - z) ** (r + frequency)
+        euler = hyp2f1(a + b - 1 - r + shift, a - 1, c, z) * (1 - z) ** (a - 1)
     term = np.where(np.isfinite(direct), direct, euler)
     return c / (a - 1) * (1 - term) * p_alive
+
+
+# The length of a month of the customer lifetime value, in days (a year / 12).
+DAYS_PER_MONTH = 365.25 / 12
+FITTERS = {"bgnbd": BetaGeoFitter, "mbgnbd": ModifiedBetaGeoFitter}
 
 
 def _expected_spend(
@@ -63,6 +74,31 @@ def _expected_spend(
     return (1 - individual_weight) * population_mean + individual_weight * np.nan_to_num(spend)
 
 
+def _discounted_purchases(
+    frequency: np.ndarray,
+    age: np.ndarray,
+    p_alive: np.ndarray,
+    parameters: Mapping[str, float],
+    model: str,
+    settings: Mapping[str, Any],
+) -> np.ndarray:
+    """The expected purchase days of each of the next clv_horizon_months months, each discounted
+    at clv_monthly_discount_rate to today: sum over m of (E[X(m months)] - E[X(m - 1 months)])
+    / (1 + d)^m. Times the expected spend per purchase day, the customer lifetime value."""
+    months = int(settings["clv_horizon_months"])
+    rate = float(settings["clv_monthly_discount_rate"])
+    month_periods = DAYS_PER_MONTH / float(settings["days_per_period"])
+    total = np.zeros(len(frequency))
+    previous = np.zeros(len(frequency))
+    for month in range(1, months + 1):
+        current = expected_purchases(
+            month * month_periods, frequency, age, p_alive, **parameters, model=model
+        )
+        total += (current - previous) / (1 + rate) ** month
+        previous = current
+    return total
+
+
 SCORE_COLUMNS = [
     "customer_id",
     "bgnbd_frequency",
@@ -70,11 +106,13 @@ SCORE_COLUMNS = [
     "bgnbd_t",
     "average_repeat_spend",
     "prediction_time_unit",
+    "prediction_model",
     "p_alive",
     "expected_purchases",
     "expected_purchases_90d",
     "expected_spend_per_purchase",
     "expected_revenue",
+    "customer_lifetime_value",
     "prediction_horizon_days",
     "as_of_date",
 ]
@@ -109,18 +147,33 @@ def score(
     scored["expected_purchases_90d"] = np.nan
     scored["expected_spend_per_purchase"] = np.nan
 
-    if len(summary) > 0 and not pd.isna(parameters["r"]):
-        bgnbd = {name: float(parameters[name]) for name in ("r", "alpha", "a", "b")}
-        fitter = BetaGeoFitter()
-        fitter.params_ = pd.Series(bgnbd)
-        p_alive = np.asarray(
-            fitter.conditional_probability_alive(frequency, recency, age), dtype=float
-        )
+    model = parameters.get("prediction_model", "bgnbd")
+    model = None if pd.isna(model) else str(model)
+    scored["prediction_model"] = model
+    prefix = "mbgnbd_" if model == "mbgnbd" else ""
+    purchase_model = None
+    if len(summary) > 0 and model is not None and not pd.isna(parameters[prefix + "r"]):
+        purchase_model = {
+            name: float(parameters[prefix + name]) for name in ("r", "alpha", "a", "b")
+        }
+        fitter = FITTERS[model]()
+        fitter.params_ = pd.Series(purchase_model)
+        with np.errstate(all="ignore"):
+            p_alive = np.asarray(
+                fitter.conditional_probability_alive(frequency, recency, age), dtype=float
+            )
         scored["p_alive"] = p_alive
-        scored["expected_purchases"] = expected_purchases(horizon, frequency, age, p_alive, **bgnbd)
+        scored["expected_purchases"] = expected_purchases(
+            horizon, frequency, age, p_alive, **purchase_model, model=model
+        )
         # the fixed 90-day figure analysts compare across builds, whatever the horizon var says
         scored["expected_purchases_90d"] = expected_purchases(
-            90.0 / float(settings["days_per_period"]), frequency, age, p_alive, **bgnbd
+            90.0 / float(settings["days_per_period"]),
+            frequency,
+            age,
+            p_alive,
+            **purchase_model,
+            model=model,
         )
     if len(summary) > 0 and not pd.isna(parameters["p"]):
         scored["expected_spend_per_purchase"] = _expected_spend(
@@ -129,6 +182,11 @@ def score(
     scored["expected_revenue"] = (
         scored["expected_purchases"] * scored["expected_spend_per_purchase"]
     )
+    scored["customer_lifetime_value"] = np.nan
+    if purchase_model is not None:
+        scored["customer_lifetime_value"] = _discounted_purchases(
+            frequency, age, scored["p_alive"].to_numpy(), purchase_model, model, settings
+        ) * scored["expected_spend_per_purchase"].to_numpy(dtype=float)
     scored["as_of_date"] = pd.to_datetime(scored["as_of_date"]).dt.date
     return scored[SCORE_COLUMNS]
 

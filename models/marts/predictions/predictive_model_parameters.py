@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from lifetimes import BetaGeoFitter, GammaGammaFitter
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter
 from lifetimes.utils import ConvergenceError
 from scipy.optimize import minimize
 from scipy.special import digamma, gammaln, hyp2f1
@@ -75,6 +75,9 @@ MAX_ITERATIONS = 1000
 # How many of the best grid points start the bounded fit, besides the moments and lifetimes' start.
 GRID_STARTS = 3
 TIE_PER_CUSTOMER = 1e-6
+
+# The length of a month of the customer lifetime value, in days (a year / 12).
+DAYS_PER_MONTH = 365.25 / 12
 
 NumericError = (ConvergenceError, np.linalg.LinAlgError, ValueError, ArithmeticError)
 
@@ -177,6 +180,56 @@ def bgnbd_negative_log_likelihood(
         - digamma(b)
         - digamma(a + b + x)
         - share_4 / (b + np.maximum(x, 1) - 1)
+    )
+    total = weights.sum()
+    gradient = np.array(
+        [
+            -(weights * d).sum() / total * value
+            for d, value in zip((d_r, d_alpha, d_a, d_b), (r, alpha, a, b), strict=True)
+        ]
+    )
+    return float(-(weights * log_likelihood).sum() / total), gradient
+
+
+def mbgnbd_negative_log_likelihood(
+    log_parameters: np.ndarray,
+    frequency: np.ndarray,
+    recency: np.ndarray,
+    age: np.ndarray,
+    weights: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """Mean negative log-likelihood per customer of the modified BG/NBD (Batislam, Denizel &
+    Filiztekin 2007: a customer may also drop out right after the first purchase, so that the
+    probability alive of a one-time buyer falls with their age), as lifetimes'
+    ModifiedBetaGeoFitter._negative_log_likelihood without penalty, and its gradient in the
+    log-parameters."""
+    r, alpha, a, b = np.exp(log_parameters)
+    x = frequency
+    a_1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    a_2 = gammaln(a + b) + gammaln(b + x + 1) - gammaln(b) - gammaln(a + b + x + 1)
+    a_3 = -(r + x) * np.log(alpha + age)
+    a_4 = np.log(a) - np.log(b + x) + (r + x) * (np.log(alpha + age) - np.log(alpha + recency))
+    log_likelihood = a_1 + a_2 + a_3 + np.logaddexp(a_4, 0)
+    share_4 = np.exp(a_4 - np.logaddexp(a_4, 0))  # weight of the "dropped out" term
+    d_r = (
+        digamma(r + x)
+        - digamma(r)
+        + np.log(alpha)
+        - np.log(alpha + age)
+        + share_4 * (np.log(alpha + age) - np.log(alpha + recency))
+    )
+    d_alpha = (
+        r / alpha
+        - (r + x) / (alpha + age)
+        + share_4 * (r + x) * (1 / (alpha + age) - 1 / (alpha + recency))
+    )
+    d_a = digamma(a + b) - digamma(a + b + x + 1) + share_4 / a
+    d_b = (
+        digamma(a + b)
+        + digamma(b + x + 1)
+        - digamma(b)
+        - digamma(a + b + x + 1)
+        - share_4 / (b + x)
     )
     total = weights.sum()
     gradient = np.array(
@@ -426,19 +479,63 @@ def expected_purchases(
     alpha: float,
     a: float,
     b: float,
+    model: str = "bgnbd",
 ) -> np.ndarray:
-    """BG/NBD conditional expected purchase days in the next t periods, as customer_predictions
-    computes them (the same function; see its docstring, a pytest checks they agree)."""
-    c = a + b + frequency - 1
+    """Conditional expected purchase days in the next t periods under BG/NBD or the modified
+    BG/NBD, as customer_predictions computes them (the same function; see its docstring, a
+    pytest checks they agree)."""
+    shift = 1 if model == "mbgnbd" else 0
+    c = a + b + frequency - 1 + shift
     z = t / (alpha + age + t)
     with np.errstate(all="ignore"):  # where a form overflows, the other is taken
-        direct = hyp2f1(r + frequency, b + frequency, c, z) * (1 - z) ** (r + frequency)
-        euler = hyp2f1(a + b - 1 - r, a - 1, c, z) * (1 - z) ** (a - 1)
+        direct = hyp2f1(r + frequency, b + frequency + shift, c, z) * (1 - z) ** (r + frequency)
+        euler = hyp2f1(a + b - 1 - r + shift, a - 1, c, z) * (1 - z) ** (a - 1)
     term = np.where(np.isfinite(direct), direct, euler)
     return c / (a - 1) * (1 - term) * p_alive
 
 
-def _bgnbd_scores_problem(
+@dataclass(frozen=True)
+class PurchaseModel:
+    """A model of purchase days fitted here: its name (the value of the var prediction_model),
+    how the docs call it, the prefix of its parameter columns (r, alpha, a, b), lifetimes'
+    fitter and the likelihood of the bounded fit."""
+
+    name: str
+    label: str
+    parameter_prefix: str
+    fitter: Callable[..., Any]
+    negative_log_likelihood: Callable[..., tuple[float, np.ndarray]]
+
+
+PURCHASE_MODELS = {
+    "bgnbd": PurchaseModel("bgnbd", "BG/NBD", "", BetaGeoFitter, bgnbd_negative_log_likelihood),
+    "mbgnbd": PurchaseModel(
+        "mbgnbd",
+        "modified BG/NBD",
+        "mbgnbd_",
+        ModifiedBetaGeoFitter,
+        mbgnbd_negative_log_likelihood,
+    ),
+}
+
+
+def probability_alive(
+    model: str,
+    frequency: np.ndarray,
+    recency: np.ndarray,
+    age: np.ndarray,
+    parameters: dict[str, float],
+) -> np.ndarray:
+    """P(alive) under `model` with lifetimes' own formula (BG/NBD: 1 without repeat purchases;
+    modified BG/NBD: falls with the age of a one-time buyer)."""
+    fitter = PURCHASE_MODELS[model].fitter()
+    fitter.params_ = pd.Series({name: parameters[name] for name in BGNBD_PARAMETERS})
+    with _quiet():
+        return np.asarray(fitter.conditional_probability_alive(frequency, recency, age), float)
+
+
+def _scores_problem(
+    model: str,
     parameters: dict[str, float],
     patterns: tuple[np.ndarray, ...],
     horizons: Sequence[float],
@@ -447,13 +544,13 @@ def _bgnbd_scores_problem(
     near some limits of the model the formulas lose all precision (e.g. a and b both near 0, or
     a near 1)."""
     frequency, recency, age, weights = patterns
-    fitter = BetaGeoFitter()
-    fitter.params_ = pd.Series({name: parameters[name] for name in BGNBD_PARAMETERS})
     with _quiet():
-        p_alive = np.asarray(fitter.conditional_probability_alive(frequency, recency, age), float)
+        p_alive = probability_alive(model, frequency, recency, age, parameters)
         bad = ~np.isfinite(p_alive) | (p_alive < 0) | (p_alive > 1)
         for horizon in horizons:
-            expected = expected_purchases(horizon, frequency, age, p_alive, **parameters)
+            expected = expected_purchases(
+                horizon, frequency, age, p_alive, **parameters, model=model
+            )
             bad |= ~np.isfinite(expected) | (expected < 0)
     if not bad.any():
         return None
@@ -464,15 +561,19 @@ def _bgnbd_scores_problem(
     )
 
 
-def fit_bgnbd(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str, Any]:
-    """BG/NBD parameters r, alpha (in the time unit), a, b fitted on every customer, with the fit
-    status, method and message (module docstring). The parameters must score every customer
-    with finite values over each of the `horizons` (in the time unit).
+def fit_purchase_model(
+    summary: pd.DataFrame, horizons: Sequence[float], model: str = "bgnbd"
+) -> tuple[Fit, float | None]:
+    """The parameters r, alpha (in the time unit), a, b of `model` (bgnbd or mbgnbd) fitted on
+    every customer, with the fit status, method and message (module docstring), and the
+    log-likelihood. The parameters must score every customer with finite values over each of
+    the `horizons` (in the time unit).
 
     The likelihood depends on a customer only through (frequency, recency, T), so customers with
     the same three are fitted once with their count as weight, as Fader and Hardie do: the same
     likelihood, in about half the time on a million customers.
     """
+    spec = PURCHASE_MODELS[model]
     customers = len(summary)
     repeat_buyers = int((summary["bgnbd_frequency"] > 0).sum()) if customers else 0
     oldest = float(summary["bgnbd_t"].max()) if customers else 0.0
@@ -486,14 +587,14 @@ def fit_bgnbd(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str, Any
     elif not oldest > 0:
         reason = "every customer's first purchase is on the as-of date (T = 0)"
     if reason:
-        return _bgnbd_row(Fit("not_fitted", reason), None)
+        return Fit("not_fitted", reason), None
 
     frequency, recency, age, weights = _bgnbd_patterns(summary)
     scale = 1.0 / oldest  # as lifetimes scales time: the oldest customer's age is 1
     scaled = (frequency, recency * scale, age * scale, weights)
 
     def negative_log_likelihood(log_parameters: np.ndarray) -> float:
-        return _mean_negative_log_likelihood(bgnbd_negative_log_likelihood, log_parameters, scaled)
+        return _mean_negative_log_likelihood(spec.negative_log_likelihood, log_parameters, scaled)
 
     def from_lifetimes(fitter: Any) -> np.ndarray:
         r, alpha, a, b = (float(fitter.params_[name]) for name in BGNBD_PARAMETERS)
@@ -501,7 +602,7 @@ def fit_bgnbd(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str, Any
 
     tried: list[str] = []
     candidates, found = _lifetimes_candidate(
-        BetaGeoFitter(penalizer_coef=0.0),
+        spec.fitter(penalizer_coef=0.0),
         (frequency, recency, age),
         {"weights": weights},
         from_lifetimes,
@@ -512,7 +613,7 @@ def fit_bgnbd(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str, Any
         (dr, dr, da, db) for dr in (-1.0, 0.0, 1.0) for da in (-2.0, 0.0, 1.5) for db in (-1.0, 1.0)
     ]
     starts = _grid_starts(
-        bgnbd_negative_log_likelihood,
+        spec.negative_log_likelihood,
         scaled,
         _bgnbd_moments(frequency, scaled[2], weights),
         offsets,
@@ -520,7 +621,7 @@ def fit_bgnbd(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str, Any
     starts.append(np.full(4, 0.1))  # lifetimes' start
     if found is not None:
         starts.append(found)
-    bounded, summary_text = _bounded_multi_start(bgnbd_negative_log_likelihood, scaled, starts)
+    bounded, summary_text = _bounded_multi_start(spec.negative_log_likelihood, scaled, starts)
     tried.append(f"bounded_multi_start: {summary_text}")
     candidates += [
         Candidate(c.method, c.log_parameters, c.mean_negative_log_likelihood, summary_text)
@@ -536,8 +637,8 @@ def fit_bgnbd(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str, Any
         BGNBD_PARAMETERS,
         unscale,
         tried,
-        lambda parameters: _bgnbd_scores_problem(
-            parameters, (frequency, recency, age, weights), horizons
+        lambda parameters: _scores_problem(
+            model, parameters, (frequency, recency, age, weights), horizons
         ),
     )
     log_likelihood = None
@@ -545,7 +646,7 @@ def fit_bgnbd(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str, Any
         # in the project's time unit, so that it is comparable with the literature (CDNOW in
         # weeks: -9582.4); the scaled likelihood differs by a constant
         mean = _mean_negative_log_likelihood(
-            bgnbd_negative_log_likelihood,
+            spec.negative_log_likelihood,
             np.log([fit.parameters[name] for name in BGNBD_PARAMETERS]),
             (frequency, recency, age, weights),
         )
@@ -553,19 +654,103 @@ def fit_bgnbd(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str, Any
         if not np.isfinite(log_likelihood):
             fit = Fit("not_fitted", f"non-finite log-likelihood after {fit.message}")
             log_likelihood = None
-    return _bgnbd_row(fit, log_likelihood)
+    return fit, log_likelihood
+
+
+def fit_bgnbd(
+    summary: pd.DataFrame, horizons: Sequence[float], model: str = "bgnbd"
+) -> dict[str, Any]:
+    """The columns of one purchase model (fit_purchase_model): its parameters and fit status."""
+    return _purchase_model_row(model, *fit_purchase_model(summary, horizons, model))
+
+
+def _purchase_model_row(model: str, fit: Fit, log_likelihood: float | None) -> dict[str, Any]:
+    prefix = PURCHASE_MODELS[model].parameter_prefix
+    parameters = fit.parameters or dict.fromkeys(BGNBD_PARAMETERS)
+    return {
+        **{prefix + name: value for name, value in parameters.items()},
+        f"{model}_log_likelihood": log_likelihood,
+        f"{model}_fit_status": fit.status,
+        f"{model}_fit_method": fit.method,
+        f"{model}_fit_message": fit.message,
+        f"{model}_fit_tolerance": fit.tolerance,
+    }
 
 
 def _bgnbd_row(fit: Fit, log_likelihood: float | None) -> dict[str, Any]:
+    return _purchase_model_row("bgnbd", fit, log_likelihood)
+
+
+# The back-test's mean absolute error of the modified BG/NBD may exceed BG/NBD's by this share
+# and still count as a tie, which the modified BG/NBD wins: it is the model in which one-time
+# buyers fade.
+BACKTEST_TIE_SHARE = 0.01
+
+
+def backtest_purchase_model(
+    calibrated: pd.DataFrame, holdout_periods: float, model: str
+) -> dict[str, Any]:
+    """Fit `model` on the calibration period (rows of int_customers_calibrated: bgnbd_frequency,
+    bgnbd_recency, bgnbd_t at the calibration end, and holdout_purchases after it), predict each
+    customer's purchase days over the holdout period and compare: the columns backtest_<model>_r,
+    _alpha, _a, _b, _fit_status, _fit_message and _mean_absolute_error (per customer)."""
+    prefix = f"backtest_{model}_"
+    if len(calibrated) == 0 or not holdout_periods > 0:
+        fit = Fit(
+            "not_fitted",
+            "no back-test: no customer bought before the calibration end date"
+            if len(calibrated) == 0
+            else "no back-test: the calibration end date is not before the as-of date",
+        )
+        error = None
+    else:
+        fit, _ = fit_purchase_model(calibrated, (holdout_periods,), model)
+        error = None
+        if fit.parameters is not None:
+            frequency, recency, age = (
+                calibrated[column].astype(float).to_numpy() for column in BGNBD_INPUTS
+            )
+            p_alive = probability_alive(model, frequency, recency, age, fit.parameters)
+            predicted = expected_purchases(
+                holdout_periods, frequency, age, p_alive, **fit.parameters, model=model
+            )
+            actual = calibrated["holdout_purchases"].astype(float).to_numpy()
+            error = float(np.mean(np.abs(predicted - actual)))
     parameters = fit.parameters or dict.fromkeys(BGNBD_PARAMETERS)
     return {
-        **parameters,
-        "bgnbd_log_likelihood": log_likelihood,
-        "bgnbd_fit_status": fit.status,
-        "bgnbd_fit_method": fit.method,
-        "bgnbd_fit_message": fit.message,
-        "bgnbd_fit_tolerance": fit.tolerance,
+        **{prefix + name: value for name, value in parameters.items()},
+        prefix + "fit_status": fit.status,
+        prefix + "fit_message": fit.message,
+        prefix + "mean_absolute_error": error,
     }
+
+
+def choose_purchase_model(setting: str, row: dict[str, Any]) -> tuple[str | None, str]:
+    """The model that scores the customers and why: the one the var prediction_model names, or
+    with `auto` the fitted one whose back-test has the lower mean absolute error (a tie within
+    BACKTEST_TIE_SHARE, or no back-test, goes to the modified BG/NBD)."""
+    labels = {name: spec.label for name, spec in PURCHASE_MODELS.items()}
+    if setting != "auto":
+        if row[f"{setting}_fit_status"] == "fitted":
+            return setting, f"the var prediction_model is {setting}"
+        return None, f"the var prediction_model is {setting}, which is not fitted"
+    fitted = [name for name in PURCHASE_MODELS if row[f"{name}_fit_status"] == "fitted"]
+    if not fitted:
+        return None, "auto: no model is fitted"
+    if len(fitted) == 1:
+        return fitted[0], f"auto: only the {labels[fitted[0]]} is fitted"
+    errors = {name: row[f"backtest_{name}_mean_absolute_error"] for name in fitted}
+    if any(error is None or not np.isfinite(error) for error in errors.values()):
+        return "mbgnbd", (
+            "auto: no back-test of both models, so the modified BG/NBD, in which one-time"
+            " buyers fade"
+        )
+    chosen = "mbgnbd" if errors["mbgnbd"] <= errors["bgnbd"] * (1 + BACKTEST_TIE_SHARE) else "bgnbd"
+    return chosen, (
+        f"auto: holdout mean absolute error per customer {errors['mbgnbd']:.4f} (modified"
+        f" BG/NBD) against {errors['bgnbd']:.4f} (BG/NBD); the {labels[chosen]} back-tests"
+        + (" as well or better" if chosen == "mbgnbd" else " better")
+    )
 
 
 def fit_gamma_gamma(repeat_buyers: pd.DataFrame) -> dict[str, Any]:
@@ -700,21 +885,38 @@ def _gamma_gamma_row(
     }
 
 
+def _purchase_model_columns(model: str) -> dict[str, str]:
+    prefix = PURCHASE_MODELS[model].parameter_prefix
+    return {
+        **{prefix + name: "float64" for name in BGNBD_PARAMETERS},
+        f"{model}_log_likelihood": "float64",
+        f"{model}_fit_status": "object",
+        f"{model}_fit_method": "object",
+        f"{model}_fit_message": "object",
+        f"{model}_fit_tolerance": "float64",
+    }
+
+
+def _backtest_columns(model: str) -> dict[str, str]:
+    prefix = f"backtest_{model}_"
+    return {
+        **{prefix + name: "float64" for name in BGNBD_PARAMETERS},
+        prefix + "fit_status": "object",
+        prefix + "fit_message": "object",
+        prefix + "mean_absolute_error": "float64",
+    }
+
+
 COLUMNS = {
     "as_of_date": "object",
     "prediction_time_unit": "object",
     "days_per_period": "int64",
-    "r": "float64",
-    "alpha": "float64",
-    "a": "float64",
-    "b": "float64",
-    "bgnbd_log_likelihood": "float64",
-    "bgnbd_fit_status": "object",
-    "bgnbd_fit_method": "object",
-    "bgnbd_fit_message": "object",
-    "bgnbd_fit_tolerance": "float64",
+    "prediction_model": "object",
+    "prediction_model_reason": "object",
+    **_purchase_model_columns("bgnbd"),
     "bgnbd_customers": "int64",
     "bgnbd_repeat_buyers": "int64",
+    **_purchase_model_columns("mbgnbd"),
     "p": "float64",
     "q": "float64",
     "v": "float64",
@@ -725,24 +927,39 @@ COLUMNS = {
     "gamma_gamma_fit_tolerance": "float64",
     "frequency_spend_correlation": "float64",
     "gamma_gamma_customers": "int64",
+    "calibration_end_date": "object",
+    "backtest_holdout_days": "int64",
+    "backtest_customers": "int64",
+    **_backtest_columns("bgnbd"),
+    **_backtest_columns("mbgnbd"),
 }
 
 
 def fit_parameters(summary: pd.DataFrame, horizons: Sequence[float]) -> dict[str, Any]:
-    """Both models fitted on the rows of `int_customers_summarised` (bgnbd_frequency,
-    bgnbd_recency, bgnbd_t, average_repeat_spend): the model's columns from r to
-    gamma_gamma_customers. `horizons` are the prediction horizons customer_predictions scores,
-    in the time unit. Pure, so that tests can call it on generated data; never raises for
-    reasons of the data."""
+    """The purchase models (BG/NBD and the modified BG/NBD) and Gamma-Gamma fitted on the rows of
+    `int_customers_summarised` (bgnbd_frequency, bgnbd_recency, bgnbd_t, average_repeat_spend):
+    the model's columns of the three models, from r to gamma_gamma_customers. `horizons` are the
+    prediction horizons customer_predictions scores, in the time unit. Pure, so that tests can
+    call it on generated data; never raises for reasons of the data."""
     repeat_buyers = summary[
         (summary["bgnbd_frequency"] > 0) & (summary["average_repeat_spend"] > 0)
     ]
     return {
-        **fit_bgnbd(summary, horizons),
+        **fit_bgnbd(summary, horizons, "bgnbd"),
         "bgnbd_customers": len(summary),
         "bgnbd_repeat_buyers": int((summary["bgnbd_frequency"] > 0).sum()),
+        **fit_bgnbd(summary, horizons, "mbgnbd"),
         **fit_gamma_gamma(repeat_buyers),
         "gamma_gamma_customers": len(repeat_buyers),
+    }
+
+
+def backtest(calibrated: pd.DataFrame, holdout_periods: float) -> dict[str, Any]:
+    """The back-test columns of both purchase models (backtest_purchase_model)."""
+    return {
+        "backtest_customers": len(calibrated),
+        **backtest_purchase_model(calibrated, holdout_periods, "bgnbd"),
+        **backtest_purchase_model(calibrated, holdout_periods, "mbgnbd"),
     }
 
 
@@ -750,39 +967,75 @@ SWITCHED_OFF = "not fitted: the var segmentation_using_predictions is false"
 
 
 def switched_off_parameters(summary: pd.DataFrame) -> dict[str, Any]:
-    """The columns from r to gamma_gamma_customers when the fit is switched off: both models not
+    """The columns from r to gamma_gamma_customers when the fit is switched off: every model not
     fitted, with a message naming the var, and the customers counted as for a fit."""
     repeat_buyers = summary[
         (summary["bgnbd_frequency"] > 0) & (summary["average_repeat_spend"] > 0)
     ]
+    switched_off = Fit("not_fitted", SWITCHED_OFF)
     return {
-        **_bgnbd_row(Fit("not_fitted", SWITCHED_OFF), None),
+        **_purchase_model_row("bgnbd", switched_off, None),
         "bgnbd_customers": len(summary),
         "bgnbd_repeat_buyers": int((summary["bgnbd_frequency"] > 0).sum()),
-        **_gamma_gamma_row(Fit("not_fitted", SWITCHED_OFF), None, None),
+        **_purchase_model_row("mbgnbd", switched_off, None),
+        **_gamma_gamma_row(switched_off, None, None),
         "gamma_gamma_customers": len(repeat_buyers),
     }
+
+
+def switched_off_backtest(calibrated: pd.DataFrame) -> dict[str, Any]:
+    """The back-test columns when the fit is switched off."""
+    row: dict[str, Any] = {"backtest_customers": len(calibrated)}
+    for model in PURCHASE_MODELS:
+        prefix = f"backtest_{model}_"
+        row.update({prefix + name: None for name in BGNBD_PARAMETERS})
+        row.update(
+            {
+                prefix + "fit_status": "not_fitted",
+                prefix + "fit_message": SWITCHED_OFF,
+                prefix + "mean_absolute_error": None,
+            }
+        )
+    return row
 
 
 def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="table")
     # sorted, so that the same data always gives the same floating-point sums and parameters
     summary = dbt.ref("int_customers_summarised").df().sort_values("customer_id")
+    calibrated = dbt.ref("int_customers_calibrated").df().sort_values("customer_id")
     settings = dbt.ref("int_prediction_settings_resolved").df().iloc[0]
-    # the horizons customer_predictions scores: the var's and the fixed 90 days
+    days_per_period = float(settings["days_per_period"])
+    # the horizons customer_predictions scores: the var's, the fixed 90 days and the months of
+    # the customer lifetime value
     horizons = (
         float(settings["prediction_horizon_periods"]),
-        90.0 / float(settings["days_per_period"]),
+        90.0 / days_per_period,
+        *(
+            month * DAYS_PER_MONTH / days_per_period
+            for month in range(1, int(settings["clv_horizon_months"]) + 1)
+        ),
     )
+    holdout_days = int(settings["backtest_holdout_days"])
+    enabled = bool(settings["is_fit_enabled"])
     row = {
         "as_of_date": pd.Timestamp(settings["as_of_date"]).date(),
         "prediction_time_unit": settings["prediction_time_unit"],
         "days_per_period": int(settings["days_per_period"]),
+        **(fit_parameters(summary, horizons) if enabled else switched_off_parameters(summary)),
+        "calibration_end_date": pd.Timestamp(settings["calibration_end_date"]).date(),
+        "backtest_holdout_days": holdout_days,
         **(
-            fit_parameters(summary, horizons)
-            if bool(settings["is_fit_enabled"])
-            else switched_off_parameters(summary)
+            backtest(calibrated, holdout_days / days_per_period)
+            if enabled
+            else switched_off_backtest(calibrated)
         ),
     }
+    if enabled:
+        row["prediction_model"], row["prediction_model_reason"] = choose_purchase_model(
+            str(settings["prediction_model"]), row
+        )
+    else:
+        row["prediction_model"], row["prediction_model_reason"] = None, SWITCHED_OFF
     frame = pd.DataFrame([row], columns=list(COLUMNS))
     return frame.astype(COLUMNS)

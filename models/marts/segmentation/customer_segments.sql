@@ -103,6 +103,7 @@ final as (
         predictions.prediction_horizon_days,
         cast(predictions.expected_spend_per_purchase as decimal(18, 2)) as expected_spend_per_purchase,
         cast(predictions.expected_revenue as decimal(18, 2)) as expected_revenue,
+        cast(predictions.customer_lifetime_value as decimal(18, 2)) as customer_lifetime_value,
         {{ churn_risk_band('predictions.p_alive', 'labelled.purchase_days > 0') }} as predicted_churn_risk
 
     from labelled

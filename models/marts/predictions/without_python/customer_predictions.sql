@@ -39,11 +39,13 @@ scored as (
         summary.bgnbd_t,
         summary.average_repeat_spend,
         summary.prediction_time_unit,
+        scores.prediction_model,
         scores.p_alive,
         scores.expected_purchases,
         scores.expected_purchases_90d,
         scores.expected_spend_per_purchase,
         scores.expected_revenue,
+        scores.customer_lifetime_value,
         settings.prediction_horizon_days,
         summary.as_of_date
 
