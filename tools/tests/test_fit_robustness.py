@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -233,14 +232,13 @@ def test_expected_purchases_are_finite_where_lifetimes_gives_nan() -> None:
 
 
 @pytest.mark.slow
-def test_a_million_customers_in_under_a_minute() -> None:
+def test_a_million_customers_are_fitted() -> None:
+    """Every model fits a million customers (how long it takes is the benchmark's business:
+    tools/benchmark.py)."""
     summary = fit_cases.generate("cdnow_like", 1_000_000, 0)
-    started = time.perf_counter()
     row = FIT.fit_parameters(summary, HORIZONS)
-    seconds = time.perf_counter() - started
     statuses = check_fit(summary, row)
-    assert statuses["bgnbd"] == "fitted"
-    assert seconds < 60, seconds
+    assert statuses == {"bgnbd": "fitted", "mbgnbd": "fitted", "gamma_gamma": "fitted"}
 
 
 def test_a_folder_lifetimes_cannot_fit_still_builds_every_model(tmp_path: Path) -> None:
