@@ -56,6 +56,23 @@
             ) }}
         {%- endif -%}
         {{ return(value) }}
+    {%- elif name == 'prediction_refit_days' -%}
+        {%- set value = _prediction_number(name) -%}
+        {%- if value != (value | int) or value < 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "var 'prediction_refit_days' must be a whole number of days of at least 0, got: " ~ value
+            ) }}
+        {%- endif -%}
+        {{ return(value | int) }}
+    {%- elif name == 'prediction_refit' -%}
+        {%- set value = var(name) -%}
+        {%- if value is string and value | trim | lower in ['true', 'false'] -%}
+            {%- set value = value | trim | lower == 'true' -%}
+        {%- endif -%}
+        {%- if value is not sameas true and value is not sameas false -%}
+            {{ exceptions.raise_compiler_error("var 'prediction_refit' must be true or false, got: " ~ value) }}
+        {%- endif -%}
+        {{ return(value) }}
     {%- elif name == 'clv_horizon_months' -%}
         {%- set value = _prediction_number(name) -%}
         {%- if value != (value | int) or value < 1 or value > 120 -%}

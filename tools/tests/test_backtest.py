@@ -192,3 +192,72 @@ def test_high_risk_band_buys_less_often_in_the_holdout_than_the_low_band(tmp_pat
             # under BG/NBD the low band also holds every one-time buyer (P(alive) 1), so its
             # medium band can buy more often than its low band
             assert share["high"] < share["medium"] < share["low"], (model, share)
+
+
+def _day(value: object) -> date:
+    return pd.Timestamp(value).date()
+
+
+def test_a_fit_on_a_schedule_is_reused_until_it_is_too_old(tmp_path: Path) -> None:
+    """With prediction_refit_days: 7, a build 3 days later reuses the stored parameters (the
+    customers scored again with them, the back-test's errors measured again), 7 days later it
+    refits, and so do prediction_refit: true and --full-refresh."""
+    raw_dir = tmp_path / "simulated"
+    as_of = date(2025, 6, 30)
+    write_purchases_as_raw_files(_simulated_purchases(800, 3, as_of + timedelta(days=10)), raw_dir)
+    database = tmp_path / "schedule.duckdb"
+
+    def build(day: date, *extra: str, **dbt_vars: object) -> pd.Series:
+        run_dbt(
+            [
+                "build",
+                "--select",
+                "+customer_predictions",
+                "+prediction_backtest",
+                "--indirect-selection",
+                "cautious",
+                *extra,
+                "--vars",
+                json.dumps(
+                    {
+                        "raw_dir": str(raw_dir),
+                        "as_of_date": day.isoformat(),
+                        "prediction_refit_days": 7,
+                        **dbt_vars,
+                    }
+                ),
+            ],
+            database,
+            tmp_path,
+        )
+        with duckdb.connect(str(database), read_only=True) as connection:
+            rows = connection.sql("select * from marts.predictive_model_parameters").df()
+        assert len(rows) == 1
+        return rows.iloc[0]
+
+    first = build(as_of)
+    assert first["is_refitted"] and _day(first["fitted_as_of_date"]) == as_of
+    later = build(as_of + timedelta(days=3))
+    assert not later["is_refitted"] and _day(later["fitted_as_of_date"]) == as_of
+    assert _day(later["as_of_date"]) == as_of + timedelta(days=3)
+    for name in ("r", "alpha", "a", "b", "mbgnbd_r", "mbgnbd_a", "p", "q", "v", "prediction_model"):
+        assert later[name] == first[name], name
+    assert _day(later["calibration_end_date"]) == _day(first["calibration_end_date"]) + timedelta(
+        days=3
+    )
+    # the scores follow the new as-of date (the singular tests passed: SQL = Python, errors)
+    assert (
+        later["backtest_mbgnbd_mean_absolute_error"] != first["backtest_mbgnbd_mean_absolute_error"]
+    )
+    asked = build(as_of + timedelta(days=3), prediction_refit=True)
+    assert asked["is_refitted"] and _day(asked["fitted_as_of_date"]) == as_of + timedelta(days=3)
+    too_old = build(as_of + timedelta(days=10))
+    assert too_old["is_refitted"] and _day(too_old["fitted_as_of_date"]) == as_of + timedelta(
+        days=10
+    )
+    reused = build(as_of + timedelta(days=10))
+    assert not reused["is_refitted"]
+    refreshed = build(as_of + timedelta(days=10), "--full-refresh")
+    assert refreshed["is_refitted"]
+    other_settings = build(as_of + timedelta(days=10), prediction_horizon_days=60)
+    assert other_settings["is_refitted"]

@@ -29,6 +29,8 @@ resolved as (
         {{ calibration_end }} as calibration_end_date,
         {{ prediction_setting('clv_monthly_discount_rate') }} as clv_monthly_discount_rate,
         {{ prediction_setting('clv_horizon_months') }} as clv_horizon_months,
+        {{ prediction_setting('prediction_refit_days') }} as prediction_refit_days,
+        {{ prediction_setting('prediction_refit') }} as is_refit_requested,
         {{ segmentation_setting('segmentation_using_predictions') }} as is_fit_enabled
 
     from settings

@@ -908,7 +908,11 @@ def _backtest_columns(model: str) -> dict[str, str]:
 
 
 COLUMNS = {
+    "parameter_set": "object",
     "as_of_date": "object",
+    "fitted_as_of_date": "object",
+    "is_refitted": "bool",
+    "fit_settings": "object",
     "prediction_time_unit": "object",
     "days_per_period": "int64",
     "prediction_model": "object",
@@ -999,12 +1003,98 @@ def switched_off_backtest(calibrated: pd.DataFrame) -> dict[str, Any]:
     return row
 
 
+def fit_settings(settings: Any) -> str:
+    """The settings a stored fit depends on, as text: a stored fit is reused only under the
+    same ones."""
+    return (
+        "|".join(
+            f"{name}={settings[name]}"
+            for name in (
+                "prediction_time_unit",
+                "prediction_horizon_days",
+                "prediction_model",
+                "clv_horizon_months",
+                "is_fit_enabled",
+            )
+        )
+        + f"|calibration_days={int(settings['backtest_holdout_days'])}"
+    )
+
+
+def reusable(previous: Any, settings: Any) -> bool:
+    """Whether the stored row `previous` scores this build: its parameters were fitted fewer
+    than prediction_refit_days days before this as-of date (and not after it), under the same
+    settings, and no refit was asked for (var prediction_refit)."""
+    refit_days = int(settings["prediction_refit_days"])
+    if previous is None or refit_days <= 0 or bool(settings["is_refit_requested"]):
+        return False
+    as_of = pd.Timestamp(settings["as_of_date"]).date()
+    fitted = pd.Timestamp(previous["fitted_as_of_date"]).date()
+    age = (as_of - fitted).days
+    if previous["fit_settings"] != fit_settings(settings) or not 0 <= age < refit_days:
+        return False
+    return not pd.isna(previous["prediction_model"])
+
+
+def reused_row(previous: Any, settings: Any, calibrated: pd.DataFrame) -> dict[str, Any]:
+    """The stored parameters for this build: every fitted figure kept (the chosen model and its
+    reason too), the back-test's errors measured again with the stored calibration fits on this
+    build's split (scoring only)."""
+    row = {name: previous[name] for name in COLUMNS}
+    days_per_period = float(settings["days_per_period"])
+    holdout_days = int(settings["backtest_holdout_days"])
+    row.update(
+        {
+            "as_of_date": pd.Timestamp(settings["as_of_date"]).date(),
+            "fitted_as_of_date": pd.Timestamp(previous["fitted_as_of_date"]).date(),
+            "is_refitted": False,
+            "calibration_end_date": pd.Timestamp(settings["calibration_end_date"]).date(),
+            "backtest_holdout_days": holdout_days,
+            "backtest_customers": len(calibrated),
+        }
+    )
+    holdout_periods = holdout_days / days_per_period
+    for model in PURCHASE_MODELS:
+        prefix = f"backtest_{model}_"
+        if row[prefix + "fit_status"] != "fitted" or len(calibrated) == 0:
+            row[prefix + "mean_absolute_error"] = None
+            continue
+        parameters = {name: float(row[prefix + name]) for name in BGNBD_PARAMETERS}
+        frequency, recency, age = (
+            calibrated[column].astype(float).to_numpy() for column in BGNBD_INPUTS
+        )
+        p_alive = probability_alive(model, frequency, recency, age, parameters)
+        predicted = expected_purchases(
+            holdout_periods, frequency, age, p_alive, **parameters, model=model
+        )
+        actual = calibrated["holdout_purchases"].astype(float).to_numpy()
+        row[prefix + "mean_absolute_error"] = float(np.mean(np.abs(predicted - actual)))
+    return row
+
+
 def model(dbt: Any, session: Any) -> pd.DataFrame:
-    dbt.config(materialized="table")
+    # one row, replaced at every build (delete+insert on the constant parameter_set); kept
+    # between builds so that a stored fit can be reused (var prediction_refit_days)
+    # (a table built before the column existed gets it, and loses its old row in the post-hook
+    # of the yml)
+    dbt.config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="parameter_set",
+        on_schema_change="sync_all_columns",
+    )
     # sorted, so that the same data always gives the same floating-point sums and parameters
     summary = dbt.ref("int_customers_summarised").df().sort_values("customer_id")
     calibrated = dbt.ref("int_customers_calibrated").df().sort_values("customer_id")
     settings = dbt.ref("int_prediction_settings_resolved").df().iloc[0]
+    previous = None
+    if dbt.is_incremental:
+        stored = session.sql(f"select * from {dbt.this}").df()
+        if len(stored) == 1 and set(COLUMNS) <= set(stored.columns):
+            previous = stored.iloc[0]
+    if reusable(previous, settings):
+        frame = pd.DataFrame([reused_row(previous, settings, calibrated)], columns=list(COLUMNS))
+        return frame.astype(COLUMNS)
     days_per_period = float(settings["days_per_period"])
     # the horizons customer_predictions scores: the var's, the fixed 90 days and the months of
     # the customer lifetime value
@@ -1018,8 +1108,13 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     )
     holdout_days = int(settings["backtest_holdout_days"])
     enabled = bool(settings["is_fit_enabled"])
+    as_of = pd.Timestamp(settings["as_of_date"]).date()
     row = {
-        "as_of_date": pd.Timestamp(settings["as_of_date"]).date(),
+        "parameter_set": "current",
+        "as_of_date": as_of,
+        "fitted_as_of_date": as_of,
+        "is_refitted": True,
+        "fit_settings": fit_settings(settings),
         "prediction_time_unit": settings["prediction_time_unit"],
         "days_per_period": int(settings["days_per_period"]),
         **(fit_parameters(summary, horizons) if enabled else switched_off_parameters(summary)),
