@@ -35,6 +35,7 @@ PUBLIC_MARTS = {
     "rejected_row_counts",
     "rejected_customers",
     "rejected_orders",
+    "prediction_backtest",
 }
 PYTHON_MARTS = {"customer_predictions", "predictive_model_parameters"}
 

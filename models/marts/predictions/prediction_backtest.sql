@@ -100,6 +100,10 @@ bucketed as (
             else cast(bgnbd_frequency as {{ dbt.type_string() }})
         end as repeat_purchases_bucket,
         least(bgnbd_frequency, 7) as repeat_purchases_order,
+        -- sums of doubles depend on the order the threads add them in; these do not
+        cast(predicted_holdout_purchases as decimal(38, 12)) as predicted_exact,
+        cast(abs(predicted_holdout_purchases - holdout_purchases) as decimal(38, 12)) as absolute_error_exact,
+        cast(p_alive as decimal(38, 12)) as p_alive_exact,
         {{ churn_risk_band('p_alive', 'true') }} as churn_risk_band
 
     from scored
@@ -114,11 +118,11 @@ breakdowns as (
         'all' as bucket,
         0 as bucket_order,
         count(*) as customers,
-        sum(predicted_holdout_purchases) as predicted_holdout_purchases,
+        sum(predicted_exact) as predicted_holdout_purchases,
         sum(holdout_purchases) as actual_holdout_purchases,
-        avg(abs(predicted_holdout_purchases - holdout_purchases)) as mean_absolute_error,
-        avg(case when holdout_purchases > 0 then 1.0 else 0.0 end) as holdout_buyer_share,
-        avg(p_alive) as mean_p_alive
+        sum(absolute_error_exact) as absolute_error,
+        sum(case when holdout_purchases > 0 then 1 else 0 end) as holdout_buyers,
+        sum(p_alive_exact) as p_alive_total
     from bucketed
     group by prediction_model
 
@@ -130,11 +134,11 @@ breakdowns as (
         repeat_purchases_bucket as bucket,
         repeat_purchases_order as bucket_order,
         count(*) as customers,
-        sum(predicted_holdout_purchases) as predicted_holdout_purchases,
+        sum(predicted_exact) as predicted_holdout_purchases,
         sum(holdout_purchases) as actual_holdout_purchases,
-        avg(abs(predicted_holdout_purchases - holdout_purchases)) as mean_absolute_error,
-        avg(case when holdout_purchases > 0 then 1.0 else 0.0 end) as holdout_buyer_share,
-        avg(p_alive) as mean_p_alive
+        sum(absolute_error_exact) as absolute_error,
+        sum(case when holdout_purchases > 0 then 1 else 0 end) as holdout_buyers,
+        sum(p_alive_exact) as p_alive_total
     from bucketed
     group by prediction_model, repeat_purchases_bucket, repeat_purchases_order
 
@@ -146,11 +150,11 @@ breakdowns as (
         churn_risk_band as bucket,
         case churn_risk_band when 'high' then 1 when 'medium' then 2 else 3 end as bucket_order,
         count(*) as customers,
-        sum(predicted_holdout_purchases) as predicted_holdout_purchases,
+        sum(predicted_exact) as predicted_holdout_purchases,
         sum(holdout_purchases) as actual_holdout_purchases,
-        avg(abs(predicted_holdout_purchases - holdout_purchases)) as mean_absolute_error,
-        avg(case when holdout_purchases > 0 then 1.0 else 0.0 end) as holdout_buyer_share,
-        avg(p_alive) as mean_p_alive
+        sum(absolute_error_exact) as absolute_error,
+        sum(case when holdout_purchases > 0 then 1 else 0 end) as holdout_buyers,
+        sum(p_alive_exact) as p_alive_total
     from bucketed
     group by prediction_model, churn_risk_band
 
@@ -159,23 +163,24 @@ breakdowns as (
 final as (
 
     select
-        breakdowns.prediction_model,
+        cast(breakdowns.prediction_model as {{ dbt.type_string() }}) as prediction_model,
         breakdowns.prediction_model = parameters.prediction_model as is_chosen_model,
-        breakdowns.breakdown,
-        breakdowns.bucket,
-        breakdowns.bucket_order,
-        breakdowns.customers,
-        breakdowns.predicted_holdout_purchases,
+        cast(breakdowns.breakdown as {{ dbt.type_string() }}) as breakdown,
+        cast(breakdowns.bucket as {{ dbt.type_string() }}) as bucket,
+        cast(breakdowns.bucket_order as integer) as bucket_order,
+        cast(breakdowns.customers as {{ dbt.type_bigint() }}) as customers,
+        cast(breakdowns.predicted_holdout_purchases as {{ type_double() }}) as predicted_holdout_purchases,
         cast(breakdowns.actual_holdout_purchases as {{ dbt.type_bigint() }}) as actual_holdout_purchases,
-        breakdowns.predicted_holdout_purchases / breakdowns.customers as mean_predicted_holdout_purchases,
+        cast(breakdowns.predicted_holdout_purchases as {{ type_double() }})
+        / breakdowns.customers as mean_predicted_holdout_purchases,
         cast(breakdowns.actual_holdout_purchases as {{ type_double() }})
         / breakdowns.customers as mean_actual_holdout_purchases,
-        breakdowns.mean_absolute_error,
-        breakdowns.holdout_buyer_share,
-        breakdowns.mean_p_alive,
-        parameters.calibration_end_date,
-        parameters.backtest_holdout_days as holdout_days,
-        parameters.as_of_date
+        cast(breakdowns.absolute_error as {{ type_double() }}) / breakdowns.customers as mean_absolute_error,
+        cast(breakdowns.holdout_buyers as {{ type_double() }}) / breakdowns.customers as holdout_buyer_share,
+        cast(breakdowns.p_alive_total as {{ type_double() }}) / breakdowns.customers as mean_p_alive,
+        cast(parameters.calibration_end_date as date) as calibration_end_date,
+        cast(parameters.backtest_holdout_days as {{ dbt.type_bigint() }}) as holdout_days,
+        cast(parameters.as_of_date as date) as as_of_date
 
     from breakdowns
     cross join parameters
