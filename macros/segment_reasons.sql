@@ -125,41 +125,52 @@
 
 
 {#-
-    The reasons of the overlays that are true, separated by '; ' (null when none is): each names
-    the overlay, the row's figure and the threshold (docs/rules.md, "Overlays"). Reads the
-    columns of customer_segments' overlay models.
+    The overlays with their flag column and the SQL text of their reason (the row's figure and
+    the threshold), in a fixed order. Reads the columns of customer_segments' overlay models.
+    Used by `overlay_reasons` and by the next-best-action mart (one play per true overlay).
 -#}
+{% macro overlay_reason_parts() -%}
+    {%- set vip_share = (100 * segmentation_setting('value_tier_vip_share')) | round(1) -%}
+    {%- set bargain_share = (100 * segmentation_setting('bargain_min_discounted_share')) | round(1) -%}
+    {%- set seasonal_share = (100 * segmentation_setting('seasonal_min_share')) | round(1) -%}
+    {%- set months = segmentation_setting('seasonal_months') | join(', ') -%}
+    {{ return([
+        ('vip', 'is_vip',
+            "'vip: revenue in the top ' || " ~ reason_number('100 * revenue_top_share')
+            ~ " || '% (< " ~ vip_share ~ "%)'"),
+        ('bargain_hunter', 'is_bargain_hunter',
+            "'bargain_hunter: ' || " ~ reason_number('discounted_order_count', 0) ~ " || ' of ' || "
+            ~ reason_number('discount_known_order_count', 0) ~ " || ' purchases discounted (≥ "
+            ~ bargain_share ~ "%)'"),
+        ('seasonal', 'is_seasonal',
+            "'seasonal: ' || " ~ reason_number('season_purchase_days', 0) ~ " || ' of ' || "
+            ~ reason_number('purchase_days', 0) ~ " || ' purchase days in months " ~ months ~ " (≥ "
+            ~ seasonal_share ~ "%), in ' || " ~ reason_number('season_years', 0) ~ " || ' seasons (≥ "
+            ~ segmentation_setting('seasonal_min_years') ~ ")'"),
+        ('omnichannel', 'is_omnichannel',
+            "'omnichannel: ' || " ~ reason_number('known_channel_count', 0) ~ " || ' channels (≥ "
+            ~ segmentation_setting('omnichannel_min_channels') ~ ")'"),
+        ('re_engaged', 'is_re_engaged',
+            "'re_engaged: came back after ' || " ~ reason_number('last_gap_days', 0) ~ " || ' days > "
+            ~ segmentation_setting('lapsed_multiplier') ~ " × the expected ' || "
+            ~ reason_number('prior_expected_interval_days') ~ " || ' days'"),
+        ('infrequent', 'is_infrequent',
+            "'infrequent: own interval ' || " ~ reason_number('own_interval_days') ~ " || ' days > "
+            ~ segmentation_setting('infrequent_multiplier') ~ " × the usual ' || "
+            ~ reason_number('baseline_interval_days') ~ " || ' days'"),
+        ('referrer', 'is_referrer',
+            "'referrer: ' || " ~ reason_number('referred_customers', 0) ~ " || ' referred customers (≥ "
+            ~ segmentation_setting('referrer_min_referrals') ~ ")'"),
+        ('b2b', 'is_b2b', "'b2b: buys for a company (company name given)'"),
+    ]) }}
+{%- endmacro %}
+
+
+{#- The reasons of the overlays that are true, separated by '; ' (null when none is). -#}
 {% macro overlay_reasons() -%}
-    {%- set vip_share = segmentation_setting('value_tier_vip_share') -%}
-    {%- set bargain_share = segmentation_setting('bargain_min_discounted_share') -%}
-    {%- set seasonal_share = segmentation_setting('seasonal_min_share') -%}
-    nullif(concat_ws('; ',
-        case when is_vip then
-            'vip: revenue in the top ' || {{ reason_number('100 * revenue_top_share') }} || '% (< {{ (100 * vip_share) | round(1) }}%)'
-        end,
-        case when is_bargain_hunter then
-            'bargain_hunter: ' || {{ reason_number('discounted_order_count', 0) }} || ' of '
-            || {{ reason_number('discount_known_order_count', 0) }} || ' purchases discounted (≥ {{ (100 * bargain_share) | round(1) }}%)'
-        end,
-        case when is_seasonal then
-            'seasonal: ' || {{ reason_number('season_purchase_days', 0) }} || ' of '
-            || {{ reason_number('purchase_days', 0) }} || ' purchase days in months {{ segmentation_setting("seasonal_months") | join(", ") }} (≥ {{ (100 * seasonal_share) | round(1) }}%), in '
-            || {{ reason_number('season_years', 0) }} || ' seasons (≥ {{ segmentation_setting("seasonal_min_years") }})'
-        end,
-        case when is_omnichannel then
-            'omnichannel: ' || {{ reason_number('known_channel_count', 0) }} || ' channels (≥ {{ segmentation_setting("omnichannel_min_channels") }})'
-        end,
-        case when is_re_engaged then
-            're_engaged: came back after ' || {{ reason_number('last_gap_days', 0) }} || ' days > {{ segmentation_setting("lapsed_multiplier") }} × the expected '
-            || {{ reason_number('prior_expected_interval_days') }} || ' days'
-        end,
-        case when is_infrequent then
-            'infrequent: own interval ' || {{ reason_number('own_interval_days') }} || ' days > {{ segmentation_setting("infrequent_multiplier") }} × the usual '
-            || {{ reason_number('baseline_interval_days') }} || ' days'
-        end,
-        case when is_referrer then
-            'referrer: ' || {{ reason_number('referred_customers', 0) }} || ' referred customers (≥ {{ segmentation_setting("referrer_min_referrals") }})'
-        end,
-        case when is_b2b then 'b2b: buys for a company (company name given)' end
+    nullif(concat_ws('; '
+    {%- for overlay, flag, reason in overlay_reason_parts() %},
+        case when {{ flag }} then {{ reason }} end
+    {%- endfor %}
     ), '')
 {%- endmacro %}
