@@ -11,6 +11,12 @@ segments as (
 
 ),
 
+contactable as (
+
+    select * from {{ ref('int_customers_contactable') }}
+
+),
+
 playbook as (
 
     select * from {{ ref('segment_playbook') }}
@@ -100,6 +106,7 @@ final as (
         matched.message_theme_en,
         matched.cadence_en,
         cast(matched.matching_play_count as {{ dbt.type_bigint() }}) as matching_play_count,
+        coalesce(contactable.is_contactable, false) as is_contactable,
         segments.as_of_date
 
     from segments
@@ -107,6 +114,8 @@ final as (
         on
             segments.customer_id = matched.customer_id
             and matched.play_rank = 1
+    left join contactable
+        on segments.customer_id = contactable.customer_id
 
 )
 
