@@ -35,6 +35,8 @@ PUBLIC_MARTS = {
     "rejected_row_counts",
     "rejected_customers",
     "rejected_orders",
+    "customer_next_best_actions",
+    "segment_playbook_summary",
 }
 PYTHON_MARTS = {"customer_predictions", "predictive_model_parameters"}
 
