@@ -14,18 +14,24 @@ DBT := $(BIN)/dbt
 # Where BI tools read the marts (see tools/publish.py); `make run VARS='{as_of_date: 2024-12-31}'`.
 export SEGMENTS_PUBLISHED_PATH ?= data/segments_published.duckdb
 export VARS ?=
+# The report's language: `make report LANG=vi` (Vietnamese) or LANG=en. The shell's own LANG (a
+# locale such as C.UTF-8) is not a report language and gives English.
+REPORT_LANG := $(if $(filter vi,$(LANG)),vi,en)
 # The headless browser of the report test: Debian's chromium package.
 CHROMIUM := /usr/bin/chromium
 BROWSER_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: help setup setup-test run publish report docs browser java test lint build-test docs-check pii-check score pytest benchmark clean
+.PHONY: help setup setup-test run publish report audiences docs browser java test lint build-test docs-check pii-check score pytest benchmark clean
 
 help:
 	@echo "make run     set up, build the marts on the bundled sample and run the data tests, then"
 	@echo "             publish them"
 	@echo "             (VARS='{as_of_date: 2024-12-31}' sets dbt vars; VARS='{raw_dir: /path}' reads"
 	@echo "             your raw files instead of the sample)"
-	@echo "make report  render the segment report (HTML) from the published marts"
+	@echo "make report  render the segment report (HTML) from the published marts (LANG=vi: in"
+	@echo "             Vietnamese; LANG=en, the default: in English)"
+	@echo "make audiences  write one CSV per play under data/audiences/ (FORMAT=klaviyo, mailchimp"
+	@echo "             or meta), with who entered and who left each list since the last export"
 	@echo "make docs    generate the dbt docs site (target/static_index.html)"
 	@echo "make test    set up and run every check (lint, dbt build, docs coverage, PII, dbt-score,"
 	@echo "             pytest)"
@@ -69,7 +75,11 @@ publish: setup
 	@$(BIN)/python -m tools.publish
 
 report: setup
-	@$(BIN)/python -m tools.report
+	@$(BIN)/python -m tools.report --lang $(REPORT_LANG)
+
+# The contact list of every play from the build database's schema audiences (docs/playbook.md).
+audiences: setup
+	@$(BIN)/python -m tools.audiences --format $(or $(FORMAT),klaviyo)
 
 docs: setup
 	@vars="$$($(BIN)/python -m tools.dbt_vars "$$VARS")"; $(DBT) docs generate --static --vars "$$vars"

@@ -207,23 +207,15 @@
 -#}
 {% macro lifecycle_segment_case(relation=none) -%}
     {%- set p = (relation ~ '.') if relation else '' -%}
+    {%- set rungs = lifecycle_rungs(p) -%}
     case
-        when {{ p }}purchase_days = 0
-            then 'prospect'
-        when {{ p }}days_since_first_order <= {{ segmentation_setting('new_customer_days') }}
-            then 'new'
-        when {{ p }}days_since_last_order > {{ segmentation_setting('churned_multiplier') }} * {{ p }}expected_interval_days
-            then 'churned'
-        when {{ p }}days_since_last_order > {{ segmentation_setting('lapsed_multiplier') }} * {{ p }}expected_interval_days
-            then 'lapsed'
-        when {{ p }}days_since_last_order > {{ segmentation_setting('at_risk_multiplier') }} * {{ p }}expected_interval_days
-            then 'at_risk'
-        when
-            {{ p }}order_count >= {{ segmentation_setting('loyal_min_orders') }}
-            and {{ p }}days_since_first_order >= {{ segmentation_setting('loyal_min_tenure_days') }}
-            then 'loyal'
-        when {{ p }}purchase_days >= 2
-            then 'repeat'
-        else 'active'
+        {%- for rung in rungs %}
+        {%- if loop.last %}
+        else '{{ rung.segment }}'
+        {%- else %}
+        when {{ rung.condition }}
+            then '{{ rung.segment }}'
+        {%- endif %}
+        {%- endfor %}
     end
 {%- endmacro %}

@@ -7,7 +7,10 @@
     - when this run built into schema `quarantine` (models that keep raw personal fields, for the
       people who check rejected rows), gives the role in var `data_quality_role` usage of it and
       select on each model built there, and takes from the BI role any privilege on those models;
-      the BI role never gets usage of it.
+      the BI role never gets usage of it;
+    - when this run built into schema `audiences` (the contact lists, with names, emails and
+      phones), takes from the BI role any privilege on those models; no role is granted anything
+      there (the lists are read by the owner, `make audiences`).
 
     Elsewhere, or with an empty var, nothing for that role; with var segmentation_using_grants
     false, nothing at all. The statements come from the run's
@@ -30,6 +33,7 @@
     {%- set data_quality = var('data_quality_role') -%}
     {%- set marts = segmentation_built_relations(run_results, 'marts') -%}
     {%- set quarantine = segmentation_built_relations(run_results, 'quarantine') -%}
+    {%- set audiences = segmentation_built_relations(run_results, 'audiences') -%}
     {%- set statements = [] -%}
     {%- if bi_reader -%}
         {%- for schema in marts | map(attribute='schema') | unique -%}
@@ -54,6 +58,11 @@
                 'grant select on ' ~ relation ~ ' to ' ~ adapter.quote(data_quality)
             ) -%}
         {%- endif -%}
+    {%- endfor -%}
+    {%- for relation in audiences if bi_reader -%}
+        {%- do statements.append(
+            'revoke all on ' ~ relation ~ ' from ' ~ adapter.quote(bi_reader)
+        ) -%}
     {%- endfor -%}
     {%- if data_quality -%}
         {%- for schema in quarantine | map(attribute='schema') | unique -%}

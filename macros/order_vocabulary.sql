@@ -67,9 +67,9 @@
 {%- endmacro %}
 
 
-{#- The lifecycle segments in ladder order (first match wins). -#}
+{#- The lifecycle segments in ladder order (first match wins), from the rungs of macro lifecycle_rungs. -#}
 {% macro lifecycle_segments() -%}
-    {{ return(['prospect', 'new', 'churned', 'lapsed', 'at_risk', 'loyal', 'repeat', 'active']) }}
+    {{ return(lifecycle_rungs() | map(attribute='segment') | list) }}
 {%- endmacro %}
 
 

@@ -48,3 +48,18 @@
 {% macro masked_if_personal(expression) -%}
     case when {{ looks_personal(expression) }} then '[masked]' else {{ expression }} end
 {%- endmacro %}
+
+
+{#-
+    Marketing consent from raw text: true for true/yes/y/1/t/opt-in/opted-in/subscribed, false for
+    false/no/n/0/f/opt-out/opted-out/unsubscribed (trimmed, any case), null otherwise (missing or
+    unreadable: then the var marketing_consent_default decides, docs/playbook.md).
+-#}
+{% macro parse_consent(expression) -%}
+    case
+        when lower({{ clean_text(expression) }}) in ('true', 'yes', 'y', '1', 't', 'opt-in', 'opted-in', 'subscribed')
+            then true
+        when lower({{ clean_text(expression) }}) in ('false', 'no', 'n', '0', 'f', 'opt-out', 'opted-out', 'unsubscribed')
+            then false
+    end
+{%- endmacro %}

@@ -19,6 +19,7 @@
             ('company_name', false),
             ('referred_by_customer_id', false),
             ('updated_at', false),
+            ('accepts_marketing', false),
         ],
         'raw_orders': [
             ('order_id', true),

@@ -12,7 +12,7 @@
     {%- if name == 'as_of_date' -%}
         {{ return(_segmentation_as_of_date()) }}
     {%- elif name in ['segmentation_using_predictions', 'segmentation_using_segment_history',
-        'segmentation_using_grants'] -%}
+        'segmentation_using_grants', 'marketing_consent_default'] -%}
         {{ return(_segmentation_switch(name)) }}
     {%- elif name == 'seasonal_months' -%}
         {{ return(_segmentation_months(name)) }}

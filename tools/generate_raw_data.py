@@ -3,7 +3,9 @@
 Data contract: two tables in which every column is text and a missing value is an empty string.
 
 * ``raw_customers``: customer_id, first_name, last_name, email, phone, signed_up_at,
-  country_code, city, birth_date, gender, company_name, referred_by_customer_id, updated_at
+  country_code, city, birth_date, gender, company_name, referred_by_customer_id, updated_at,
+  accepts_marketing (marketing consent: true/yes/y/1 or false/no/n/0 in mixed case, some empty or
+  unreadable; drawn from the customer number, so the other columns do not change with it)
 * ``raw_orders``: order_id, customer_id, ordered_at, status, channel, amount, discount_amount,
   updated_at
 
@@ -164,7 +166,9 @@ SELECT
     if(co < 0, '', $co[co + 1] || ' ' || $trade[trade + 1] || ' ' || $suffix[country + 1])
         AS company_name,
     if(ref = 0, '', ident('C', ref, $cw, ref_k)) AS referred_by_customer_id,
-    ts(updated, updated_k) AS updated_at
+    ts(updated, updated_k) AS updated_at,
+    (['true', 'yes', 'Y', '1', 'TRUE ', 'true', 'yes', 'false', 'no', 'N', '0', 'false', 'no', 'No',
+        'false', '', '', 'maybe', 'no', 'false'])[(num * 7919) % 20 + 1] AS accepts_marketing
 FROM customers
 """
 ORDERS_SQL = """

@@ -10,9 +10,19 @@ Sections:
 * headline figures and customers / revenue by lifecycle segment (marts.segment_summary);
 * the migration matrix between segments as a heatmap, when `marts.segment_transitions` is
   published (its from/to segment and count columns are recognised by name), else a note;
-* an RFM grid (customers by `r_score` by `f_score`), when a mart has both columns, else a note.
+* an RFM grid (customers by `r_score` by `f_score`), when a mart has both columns, else a note;
+* segment sizes month by month (marts.customer_segment_history, month ends);
+* one example reason per segment (customer_segments.segment_reason);
+* the playbook with each play's next-best-action customers and audience size
+  (marts.segment_playbook_summary);
+* the overlays and the 13 customer types of the articles as a table;
+* expected revenue by segment (customer_segments.expected_revenue).
 
-Usage: python -m tools.report [--published PATH] [--out PATH]
+Every section whose mart or column is not published is replaced by a note. `--lang vi` renders
+the page in Vietnamese (headings, labels, reasons, playbook), `--lang en` (the default) in English
+(`make report LANG=vi`); the words are in tools/report_text.py.
+
+Usage: python -m tools.report [--published PATH] [--out PATH] [--lang en|vi]
 """
 
 from __future__ import annotations
@@ -30,6 +40,13 @@ from typing import Any
 import duckdb
 
 from tools.publish import published_path
+from tools.report_text import (
+    CUSTOMER_TYPES,
+    LANGUAGES,
+    segment_label,
+    text,
+    translate_reason,
+)
 
 DEFAULT_OUT = "data/segment_report.html"
 SEGMENTS = ["prospect", "new", "churned", "lapsed", "at_risk", "loyal", "repeat", "active"]
@@ -65,6 +82,19 @@ COUNT_COLUMNS = ["customers", "customer_count", "n_customers", "transitions", "t
 PERIOD_COLUMNS = ["as_of_date", "to_as_of_date", "to_date", "period_end_date", "period_end"]
 
 
+OVERLAYS = [
+    "vip",
+    "bargain_hunter",
+    "seasonal",
+    "omnichannel",
+    "re_engaged",
+    "infrequent",
+    "referrer",
+    "b2b",
+]
+PLAYBOOK_FIELDS = ["goal", "action", "channel", "message_theme", "cadence"]
+
+
 @dataclass(frozen=True)
 class SegmentRow:
     segment: str
@@ -95,6 +125,12 @@ class ReportData:
     transitions_note: str
     rfm: Matrix | None
     rfm_note: str
+    monthly: list[tuple[str, dict[str, int]]] | None = None
+    reasons: dict[str, str] | None = None
+    playbook: list[dict[str, Any]] | None = None
+    overlays: dict[str, int] | None = None
+    types: dict[str, int] | None = None
+    expected_revenue: dict[str, float] | None = None
 
 
 def _e(value: object) -> str:
@@ -235,15 +271,71 @@ def read_report_data(published: Path) -> ReportData:
         }
         transitions, transitions_note = _read_transitions(connection)
         rfm, rfm_note = _read_rfm(connection)
+        extras = _read_actions(connection)
     return ReportData(
-        published, info, segments, headline, transitions, transitions_note, rfm, rfm_note
+        published, info, segments, headline, transitions, transitions_note, rfm, rfm_note, **extras
     )
 
 
+def _read_actions(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The month-by-month sizes, reasons, playbook, overlays, types and expected revenue: each
+    None when its mart or column is not published."""
+    tables = _tables(connection)
+    columns = set(_columns(connection, "customer_segments"))
+    extras: dict[str, Any] = {}
+    if "customer_segment_history" in tables:
+        monthly: dict[str, dict[str, int]] = {}
+        for month, segment, count in connection.execute(
+            "select strftime(as_of_date, '%Y-%m'), lifecycle_segment, count(*) "
+            "from marts.customer_segment_history where is_month_end group by all order by 1"
+        ).fetchall():
+            monthly.setdefault(str(month), {})[str(segment)] = int(count)
+        extras["monthly"] = list(monthly.items())
+    if "segment_reason" in columns:
+        extras["reasons"] = {
+            str(segment): str(reason)
+            for segment, reason in connection.execute(
+                "select lifecycle_segment, min_by(segment_reason, customer_id) "
+                "from marts.customer_segments group by 1"
+            ).fetchall()
+        }
+    if "segment_playbook_summary" in tables:
+        cursor = connection.execute(
+            "select * from marts.segment_playbook_summary order by priority, play_id"
+        )
+        names = [column[0] for column in cursor.description or []]
+        extras["playbook"] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    flags = [overlay for overlay in OVERLAYS if f"is_{overlay}" in columns]
+    if flags:
+        sums = ", ".join(f"count(*) filter (where is_{overlay})" for overlay in flags)
+        row = connection.execute(f"select {sums} from marts.customer_segments").fetchone() or ()
+        extras["overlays"] = dict(zip(flags, (int(value) for value in row), strict=True))
+    if {"lifecycle_segment", "is_referrer"} <= columns:
+        known = [(name, rule) for name, _, rule in CUSTOMER_TYPES if rule]
+        sums = ", ".join(f"count(*) filter (where {rule})" for _, rule in known)
+        row = connection.execute(f"select {sums} from marts.customer_segments").fetchone() or ()
+        extras["types"] = dict(zip([n for n, _ in known], (int(v) for v in row), strict=True))
+    if "expected_revenue" in columns:
+        extras["expected_revenue"] = {
+            str(segment): float(value or 0)
+            for segment, value in connection.execute(
+                "select lifecycle_segment, sum(expected_revenue) "
+                "from marts.customer_segments group by 1"
+            ).fetchall()
+        }
+    return extras
+
+
 def _bar_chart(
-    chart: str, title: str, rows: list[SegmentRow], value_of: str, share_of: str, money: bool
+    chart: str,
+    title: str,
+    rows: list[SegmentRow],
+    value_of: str,
+    share_of: str,
+    money: bool,
+    lang: str = "en",
 ) -> str:
-    width, label_width, value_width, bar_height, gap = 720, 90, 150, 26, 8
+    width, label_width, value_width, bar_height, gap = 760, 130, 150, 26, 8
     plot_width = width - label_width - value_width
     height = len(rows) * (bar_height + gap) + gap
     largest = max((float(getattr(row, value_of)) for row in rows), default=0.0) or 1.0
@@ -256,7 +348,7 @@ def _bar_chart(
         text = f"{value:,.2f}" if money else f"{value:,.0f}"
         marks.append(
             f'<text x="{label_width - 8}" y="{y + bar_height * 0.68:.1f}" '
-            f'text-anchor="end" class="label">{_e(row.segment)}</text>'
+            f'text-anchor="end" class="label">{_e(segment_label(lang, row.segment))}</text>'
             f'<rect class="bar" data-segment="{_e(row.segment)}" data-value="{value}" '
             f'x="{label_width}" y="{y}" width="{bar:.2f}" height="{bar_height}" '
             f'fill="{SEGMENT_COLOURS.get(row.segment, "#64748b")}" rx="3">'
@@ -277,8 +369,10 @@ def _heat_colour(fraction: float) -> str:
     return "#{:02x}{:02x}{:02x}".format(*mixed)
 
 
-def _heatmap(chart: str, title: str, matrix: Matrix, row_title: str, column_title: str) -> str:
-    cell, left, top = 72, 110, 56
+def _heatmap(
+    chart: str, title: str, matrix: Matrix, row_title: str, column_title: str, lang: str = "en"
+) -> str:
+    cell, left, top = 72, 120, 56
     width = left + cell * len(matrix.columns) + 10
     height = top + cell * len(matrix.rows) + 10
     largest = max(matrix.values.values(), default=0.0) or 1.0
@@ -293,13 +387,13 @@ def _heatmap(chart: str, title: str, matrix: Matrix, row_title: str, column_titl
         x = left + column_index * cell + cell / 2
         parts.append(
             f'<text x="{x}" y="{top - 10}" text-anchor="middle" class="column-label">'
-            f"{_e(column)}</text>"
+            f"{_e(segment_label(lang, column))}</text>"
         )
     for row_index, row in enumerate(matrix.rows):
         y = top + row_index * cell
         parts.append(
             f'<text x="{left - 8}" y="{y + cell / 2 + 4}" text-anchor="end" class="label">'
-            f"{_e(row)}</text>"
+            f"{_e(segment_label(lang, row))}</text>"
         )
         for column_index, column in enumerate(matrix.columns):
             value = matrix.values.get((row, column), 0.0)
@@ -370,8 +464,138 @@ window.addEventListener("load", function () {
 """
 
 
-def render_html(data: ReportData) -> str:
-    """The whole report page."""
+def _table(section: str, header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{_e(cell)}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return (
+        f'<table data-table="{section}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
+def _note(section: str, message: str) -> str:
+    return f'<p class="note" data-note="{section}">{_e(message)}</p>'
+
+
+def _monthly_section(data: ReportData, lang: str) -> str:
+    if data.monthly is None:
+        return _note("monthly", text(lang, "missing", table="marts.customer_segment_history"))
+    header = [text(lang, "month"), *(segment_label(lang, segment) for segment in SEGMENTS)]
+    rows = [
+        [_e(month), *(f"{counts.get(segment, 0):,}" for segment in SEGMENTS)]
+        for month, counts in data.monthly
+    ]
+    return _table("monthly", header, rows) + (
+        f'<p class="source">{text(lang, "Source")}: marts.customer_segment_history.</p>'
+    )
+
+
+def _reasons_section(data: ReportData, lang: str) -> str:
+    if data.reasons is None:
+        return _note("reasons", text(lang, "missing", table="customer_segments.segment_reason"))
+    rows = [
+        [
+            _e(segment_label(lang, segment)),
+            f'<span data-reason="{_e(segment)}">'
+            f"{_e(translate_reason(data.reasons[segment], lang))}</span>",
+        ]
+        for segment in _ordered(set(data.reasons))
+    ]
+    return f"<p>{_e(text(lang, 'reasons_intro'))}</p>" + _table(
+        "reasons", [text(lang, "segment"), text(lang, "example reason")], rows
+    )
+
+
+def _playbook_section(data: ReportData, lang: str) -> str:
+    if data.playbook is None:
+        return _note("playbook", text(lang, "missing", table="marts.segment_playbook_summary"))
+    header = [
+        text(lang, "priority"),
+        text(lang, "play"),
+        text(lang, "goal"),
+        text(lang, "action"),
+        text(lang, "channel"),
+        text(lang, "message theme"),
+        text(lang, "cadence"),
+        text(lang, "next best action"),
+        text(lang, "audience"),
+    ]
+    rows = []
+    for play in data.playbook:
+        label = segment_label(lang, str(play["segment"]))
+        rows.append(
+            [
+                str(play["priority"]),
+                f'<span data-play="{_e(play["play_id"])}">{_e(play["segment_kind"])}: '
+                f"{_e(label)}</span>",
+                *(_e(play[f"{field}_{lang}"]) for field in PLAYBOOK_FIELDS),
+                f"{int(play['customers']):,}",
+                f'<span data-audience="{_e(play["play_id"])}">'
+                f"{int(play['audience_customers']):,}</span>",
+            ]
+        )
+    return (
+        f"<p>{_e(text(lang, 'playbook_intro'))}</p>"
+        + _table("playbook", header, rows)
+        + f'<p class="source">{text(lang, "Source")}: marts.segment_playbook_summary '
+        "(seeds/segment_playbook.csv).</p>"
+    )
+
+
+def _overlays_section(data: ReportData, lang: str) -> str:
+    if data.overlays is None and data.types is None:
+        return _note("overlays", text(lang, "missing", table="customer_segments overlays"))
+    total = data.headline["customers"] or 1
+    parts = []
+    if data.overlays is not None:
+        rows = [
+            [_e(segment_label(lang, name)), f"{count:,}", f"{count / total:.1%}"]
+            for name, count in data.overlays.items()
+        ]
+        parts.append(
+            _table(
+                "overlays",
+                [text(lang, "overlay"), text(lang, "customers"), text(lang, "share")],
+                rows,
+            )
+        )
+    if data.types is not None:
+        types = data.types
+        rows = []
+        for name, name_vi, rule in CUSTOMER_TYPES:
+            shown = name if lang == "en" else name_vi
+            if rule is None:
+                rows.append([_e(shown), _e(text(lang, "not in the data")), ""])
+            else:
+                rows.append([_e(shown), f"<code>{_e(rule)}</code>", f"{types[name]:,}"])
+        parts.append(
+            _table(
+                "types",
+                [text(lang, "type"), text(lang, "in the marts"), text(lang, "customers")],
+                rows,
+            )
+        )
+    return "".join(parts)
+
+
+def _expected_section(data: ReportData, lang: str) -> str:
+    if data.expected_revenue is None:
+        return _note(
+            "expected-revenue", text(lang, "missing", table="customer_segments.expected_revenue")
+        )
+    expected = data.expected_revenue
+    rows = [
+        [_e(segment_label(lang, segment)), f"{expected[segment]:,.2f}"]
+        for segment in _ordered(set(expected))
+    ]
+    return f"<p>{_e(text(lang, 'expected_intro'))}</p>" + _table(
+        "expected-revenue", [text(lang, "segment"), text(lang, "expected revenue")], rows
+    )
+
+
+def render_html(data: ReportData, lang: str = "en") -> str:
+    """The whole report page, in `lang` (en or vi)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown report language {lang!r}: one of {', '.join(LANGUAGES)}")
     info, head = data.info, data.headline
     published_at = info.get("published_at")
     when = (
@@ -380,15 +604,15 @@ def render_html(data: ReportData) -> str:
         else "unknown"
     )
     tiles = [
-        ("Customers", f"{head['customers']:,}"),
-        ("Buyers", f"{head['buyers']:,}"),
-        ("Revenue", f"{head['revenue']:,.2f}"),
-        ("Orders", f"{head['orders']:,}"),
-        ("Average order value", _number(head["average_order_value"], "{:,.2f}")),
-        ("Churn rate (of buyers)", _number(head["churn_rate"], "{:.1%}")),
+        (text(lang, "Customers"), f"{head['customers']:,}"),
+        (text(lang, "Buyers"), f"{head['buyers']:,}"),
+        (text(lang, "Revenue"), f"{head['revenue']:,.2f}"),
+        (text(lang, "Orders"), f"{head['orders']:,}"),
+        (text(lang, "Average order value"), _number(head["average_order_value"], "{:,.2f}")),
+        (text(lang, "Churn rate (of buyers)"), _number(head["churn_rate"], "{:.1%}")),
     ]
     table_rows = "".join(
-        f"<tr><td>{_e(row.segment)}</td><td>{row.customers:,}</td>"
+        f"<tr><td>{_e(segment_label(lang, row.segment))}</td><td>{row.customers:,}</td>"
         f"<td>{row.customer_share:.1%}</td><td>{row.orders:,}</td>"
         f"<td>{row.revenue:,.2f}</td><td>{row.revenue_share:.1%}</td></tr>"
         for row in data.segments
@@ -397,12 +621,13 @@ def render_html(data: ReportData) -> str:
         transitions = (
             _heatmap(
                 "segment-transitions",
-                "Customers moving between lifecycle segments",
+                text(lang, "migration_chart"),
                 data.transitions,
-                "from segment",
-                "to segment",
+                text(lang, "from segment"),
+                text(lang, "to segment"),
+                lang,
             )
-            + f'<p class="source">Source: {_e(data.transitions.source)}.</p>'
+            + f'<p class="source">{text(lang, "Source")}: {_e(data.transitions.source)}.</p>'
         )
     else:
         transitions = (
@@ -410,62 +635,80 @@ def render_html(data: ReportData) -> str:
         )
     if data.rfm is not None:
         rfm = (
-            _heatmap("rfm-grid", "Customers by RFM score", data.rfm, "r_score", "f_score")
-            + f'<p class="source">Source: {_e(data.rfm.source)}.</p>'
+            _heatmap("rfm-grid", text(lang, "rfm_chart"), data.rfm, "r_score", "f_score", lang)
+            + f'<p class="source">{text(lang, "Source")}: {_e(data.rfm.source)}.</p>'
         )
     else:
         rfm = f'<p class="note" data-note="rfm-grid">{_e(data.rfm_note)}</p>'
+    title = text(lang, "title", date=head["as_of_date"])
+    columns = ["segment", "customers", "share", "orders", "revenue", "share"]
+    header = "".join(f"<th>{_e(text(lang, column))}</th>" for column in columns)
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Customer segments on {_e(head["as_of_date"])}</title>
+<title>{_e(title)}</title>
 <style>{STYLE}</style>
 </head>
 <body>
 <main>
-<h1>Customer segments on {_e(head["as_of_date"])}</h1>
-<p class="meta">From the published marts ({_e(data.published.name)}), published {_e(when)}.
-Segments follow the lifecycle ladder in the project docs, docs/rules.md (first match wins).</p>
+<h1>{_e(title)}</h1>
+<p class="meta">{_e(text(lang, "meta", file=data.published.name, when=when))}</p>
 <div class="tiles">{
         "".join(f"<div class='tile'><b>{_e(v)}</b><span>{_e(k)}</span></div>" for k, v in tiles)
     }</div>
 
-<h2 id="customers">Customers by lifecycle segment</h2>
+<h2 id="customers">{_e(text(lang, "customers_heading"))}</h2>
 {
         _bar_chart(
             "customers-by-segment",
-            "Customers by lifecycle segment",
+            text(lang, "customers_heading"),
             data.segments,
             "customers",
             "customer_share",
             money=False,
+            lang=lang,
         )
     }
 
-<h2 id="revenue">Revenue by lifecycle segment</h2>
+<h2 id="revenue">{_e(text(lang, "revenue_heading"))}</h2>
 {
         _bar_chart(
             "revenue-by-segment",
-            "Revenue by lifecycle segment",
+            text(lang, "revenue_heading"),
             data.segments,
             "revenue",
             "revenue_share",
             money=True,
+            lang=lang,
         )
     }
 <table>
-<thead><tr><th>segment</th><th>customers</th><th>share</th><th>orders</th><th>revenue</th>
-<th>share</th></tr></thead>
+<thead><tr>{header}</tr></thead>
 <tbody>{table_rows}</tbody>
 </table>
-<p class="source">Source: marts.segment_summary and marts.customer_segments.</p>
+<p class="source">{text(lang, "Source")}: marts.segment_summary, marts.customer_segments.</p>
 
-<h2 id="migration">Migration between segments</h2>
+<h2 id="monthly">{_e(text(lang, "monthly_heading"))}</h2>
+{_monthly_section(data, lang)}
+
+<h2 id="reasons">{_e(text(lang, "reasons_heading"))}</h2>
+{_reasons_section(data, lang)}
+
+<h2 id="playbook">{_e(text(lang, "playbook_heading"))}</h2>
+{_playbook_section(data, lang)}
+
+<h2 id="overlays">{_e(text(lang, "overlays_heading"))}</h2>
+{_overlays_section(data, lang)}
+
+<h2 id="expected-revenue">{_e(text(lang, "expected_heading"))}</h2>
+{_expected_section(data, lang)}
+
+<h2 id="migration">{_e(text(lang, "migration_heading"))}</h2>
 {transitions}
 
-<h2 id="rfm">RFM grid</h2>
+<h2 id="rfm">{_e(text(lang, "rfm_heading"))}</h2>
 {rfm}
 </main>
 <script>{CHECK_SCRIPT}</script>
@@ -487,6 +730,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=None,
         help=f"HTML file to write (default: $SEGMENTS_REPORT_PATH or {DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the page: en (English, the default) or vi (Vietnamese)",
     )
     args = parser.parse_args(argv)
     published = args.published or published_path()
@@ -512,11 +761,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"  RFM grid: skipped. {data.rfm_note}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    page = render_html(data)
+    page = render_html(data, args.lang)
     new_file = out.with_name(f".{out.name}.{os.getpid()}.new")
     new_file.write_text(page, encoding="utf-8")
     os.replace(new_file, out)
-    print(f"Wrote {out} ({len(page.encode('utf-8')) / 1024:.0f} KiB); open it in any browser.")
+    print(
+        f"Wrote {out} ({len(page.encode('utf-8')) / 1024:.0f} KiB, {args.lang}); "
+        "open it in any browser."
+    )
     return 0
 
 

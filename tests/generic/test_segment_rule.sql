@@ -4,8 +4,12 @@
     - every row that satisfies `condition` and is not labelled with one of the earlier
       segments (`after`) is labelled `segment`.
     Stated for each rung in turn, this proves the whole ladder. A null condition counts as false.
+    `after` is a list, or comma-separated text (what macro lifecycle_rungs_before renders).
 -#}
 {% test segment_rule(model, column_name, segment, condition, after=[]) %}
+{%- if after is string -%}
+    {%- set after = after.split(',') | map('trim') | reject('equalto', '') | list -%}
+{%- endif %}
 
 with
 

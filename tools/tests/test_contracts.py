@@ -36,6 +36,8 @@ PUBLIC_MARTS = {
     "rejected_customers",
     "rejected_orders",
     "prediction_backtest",
+    "customer_next_best_actions",
+    "segment_playbook_summary",
 }
 PYTHON_MARTS = {"customer_predictions", "predictive_model_parameters"}
 

@@ -644,6 +644,36 @@ def test_bi_reader_reads_the_marts_and_nothing_else(
                 cursor.execute("delete from marts.customer_segments")
 
 
+def test_bi_reader_gets_nothing_in_audiences(
+    postgres: postgres_server.Server, postgres_loaded: EngineBuild
+) -> None:
+    """Schema audiences (contact lists: names, emails, phones): built, and the BI role holds no
+    privilege on any relation in it nor usage of the schema, and cannot select from it."""
+    relations = postgres_tables(postgres, "audiences")
+    assert "audience_members" in relations
+    with (
+        closing(postgres.connect(postgres_server.BI_READER)) as connection,
+        closing(postgres.connect()) as owner,
+        connection.cursor() as cursor,
+        owner.cursor() as privileges,
+    ):
+        connection.autocommit = True
+        privileges.execute("select count(*) from audiences.audience_members")
+        assert privileges.fetchone()[0] > 0
+        privileges.execute(
+            "select has_schema_privilege(%s, 'audiences', 'usage')", (postgres_server.BI_READER,)
+        )
+        assert privileges.fetchone()[0] is False
+        for table in relations:
+            privileges.execute(
+                "select has_table_privilege(%s, %s, 'select, insert, update, delete')",
+                (postgres_server.BI_READER, f"audiences.{table}"),
+            )
+            assert privileges.fetchone()[0] is False, f"bi_reader holds a privilege on {table}"
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cursor.execute(f"select * from audiences.{table} limit 1")
+
+
 def quarantine_models(work_dir: Path) -> list[str]:
     """The models the build's manifest puts into schema quarantine."""
     manifest = json.loads((work_dir / "target" / "manifest.json").read_text())

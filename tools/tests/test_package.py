@@ -170,8 +170,12 @@ def test_consumer_reads_its_own_raw_tables_and_loads_no_sample(
         found = differences(consumer.database, standalone, table, f"raw_sample.{seed}")
         assert (found["only_lhs"], found["only_rhs"]) == (0, 0), (table, found)
     assert tables(consumer.database, "raw_sample") == []
-    assert tables(consumer.database, "reference") == ["country_regions", "rfm_segment_map"]
-    for schema in ("staging", "intermediate", "quarantine"):
+    assert tables(consumer.database, "reference") == [
+        "country_regions",
+        "rfm_segment_map",
+        "segment_playbook",
+    ]
+    for schema in ("staging", "intermediate", "quarantine", "audiences"):
         assert tables(consumer.database, schema), schema
     with duckdb.connect(str(consumer.database), read_only=True) as connection:
         schemas = {

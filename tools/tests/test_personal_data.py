@@ -42,6 +42,7 @@ PERSONAL_COLUMNS = {
 PERSONAL_COLUMNS["staging.base_raw__customers"] = PERSONAL_COLUMNS[
     "staging.base_raw__customers_parsed"
 ]
+PERSONAL_COLUMNS["audiences.audience_members"] = ["first_name", "last_name", "email", "phone"]
 
 
 def test_patterns() -> None:
@@ -122,14 +123,15 @@ def test_forget_customer_erases_one_customers_personal_data(
     database = tmp_path / "forget.duckdb"
     shutil.copy(default_build.database, database)
     with duckdb.connect(str(database), read_only=True) as connection:
-        # a kept customer with older exports too, so that several rows hold their data
+        # a kept customer with older exports too, so that several rows hold their data, and in
+        # an audience list (schema audiences)
         row = connection.execute(
             """
             select customer_id from staging.base_raw__customers
             where row_outcome = 'kept' and email is not null and customer_id in (
                 select customer_id from staging.base_raw__customers
                 where row_outcome = 'superseded'
-            )
+            ) and customer_id in (select customer_id from audiences.audience_members)
             order by customer_id limit 1
             """
         ).fetchone()

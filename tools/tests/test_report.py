@@ -40,10 +40,33 @@ class _Dom(HTMLParser):
         self.marks: dict[str, list[dict[str, str]]] = {}
         self.notes: list[str] = []
         self.body: dict[str, str] = {}
+        self.html: dict[str, str] = {}
+        self.tables: dict[str, list[list[str]]] = {}
+        self.spans: dict[tuple[str, str], str] = {}
+        self.headings: list[str] = []
         self._chart: str | None = None
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._span: tuple[str, str] | None = None
+        self._heading: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
+        if tag == "html":
+            self.html = attributes
+        elif tag == "table" and "data-table" in attributes:
+            self._table = attributes["data-table"]
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table is not None:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th") and self._table is not None:
+            self._cell = []
+        elif tag == "span" and attributes.keys() & {"data-reason", "data-play", "data-audience"}:
+            key = next(k for k in ("data-reason", "data-play", "data-audience") if k in attributes)
+            self._span = (key, attributes[key])
+            self.spans[self._span] = ""
+        elif tag == "h2":
+            self._heading = []
         if tag == "body":
             self.body = attributes
         elif tag == "svg" and "data-chart" in attributes:
@@ -55,14 +78,41 @@ class _Dom(HTMLParser):
         elif "data-note" in attributes:
             self.notes.append(attributes["data-note"])
 
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._span is not None:
+            self.spans[self._span] += data
+        if self._heading is not None:
+            self._heading.append(data)
+
     def handle_endtag(self, tag: str) -> None:
         if tag == "svg":
             self._chart = None
+        elif tag == "table":
+            self._table = None
+        elif tag in ("td", "th") and self._cell is not None and self._table is not None:
+            self.tables[self._table][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "span":
+            self._span = None
+        elif tag == "h2" and self._heading is not None:
+            self.headings.append("".join(self._heading).strip())
+            self._heading = None
 
 
-def _render(published: Path, out: Path) -> str:
+def _render(published: Path, out: Path, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "tools.report", "--published", str(published), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "tools.report",
+            "--published",
+            str(published),
+            "--out",
+            str(out),
+            *args,
+        ],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
@@ -215,6 +265,91 @@ def test_the_report_draws_the_migration_matrix_and_rfm_grid_once_published(
     screenshot = tmp_path / "report_full.png"
     _chromium(page, tmp_path, f"--screenshot={screenshot}")
     assert screenshot.stat().st_size > 20_000
+
+
+HEADINGS = {
+    "en": [
+        "Segment sizes month by month",
+        "Why customers are in a segment",
+        "Playbook and audiences",
+        "Overlays and the 13 customer types",
+        "Expected revenue by segment",
+    ],
+    "vi": [
+        "Quy mô phân khúc theo tháng",
+        "Vì sao khách hàng thuộc phân khúc",
+        "Kịch bản hành động và tập khách hàng",
+        "Nhãn bổ sung và 13 kiểu khách hàng",
+        "Doanh thu kỳ vọng theo phân khúc",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_report_shows_the_actions_in_both_languages(
+    published: Path, tmp_path: Path, lang: str
+) -> None:
+    """Month-by-month sizes, a reason per segment, the playbook with its audience sizes, the
+    overlays and the 13 types, expected revenue: in English and in Vietnamese, in Chromium."""
+    page = tmp_path / f"report_{lang}.html"
+    output = _render(published, page, "--lang", lang)
+    assert f"{lang}); open it" in output
+    _assert_self_contained(page)
+    dom = _dump_dom(page, tmp_path)
+    assert dom.html.get("lang") == lang
+    assert set(HEADINGS[lang]) <= set(dom.headings)
+    other = "vi" if lang == "en" else "en"
+    assert not set(HEADINGS[other]) & set(dom.headings)
+    with duckdb.connect(str(published), read_only=True) as connection:
+        plays = connection.execute(
+            f"select play_id, audience_customers, goal_{lang} "
+            "from marts.segment_playbook_summary order by priority, play_id"
+        ).fetchall()
+        months = connection.execute(
+            "select count(distinct as_of_date) from marts.customer_segment_history "
+            "where is_month_end"
+        ).fetchone()
+        reasons = dict(
+            connection.execute(
+                "select lifecycle_segment, min_by(segment_reason, customer_id) "
+                "from marts.customer_segments group by 1"
+            ).fetchall()
+        )
+    # the playbook: every play in priority order, its goal in the language, its audience size
+    playbook = dom.tables["playbook"][1:]
+    assert [row[2] for row in playbook] == [goal for _, _, goal in plays]
+    assert {
+        play: int(dom.spans[("data-audience", play)].replace(",", "")) for play, _, _ in plays
+    } == {play: size for play, size, _ in plays}
+    assert len(dom.tables["monthly"]) - 1 == months[0] > 12
+    assert len(dom.tables["types"]) - 1 == 13
+    assert len(dom.tables["overlays"]) - 1 == 8
+    assert len(dom.tables["expected-revenue"]) - 1 == len(SEGMENTS)
+    # a reason per segment, with the row's own figures, in the language
+    for segment, reason in reasons.items():
+        shown = dom.spans[("data-reason", segment)]
+        assert re.findall(r"[0-9.]+", shown) == re.findall(r"[0-9.]+", reason)
+        if lang == "en":
+            assert shown == reason
+        else:
+            assert shown != reason
+            assert not re.search(r"\b(days|purchase|since|expected|first|not)\b", shown), shown
+    if lang == "vi":
+        assert dom.tables["monthly"][0][1:3] == ["tiềm năng", "mới"]
+    screenshot = tmp_path / f"report_{lang}.png"
+    _chromium(page, tmp_path, f"--screenshot={screenshot}")
+    assert screenshot.stat().st_size > 20_000
+
+
+def test_the_report_refuses_an_unknown_language(published: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.report", "--published", str(published), "--lang", "fr"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2 and "invalid choice" in result.stderr
 
 
 def test_the_report_says_what_to_do_without_a_published_file(tmp_path: Path) -> None:

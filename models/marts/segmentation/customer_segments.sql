@@ -34,6 +34,12 @@ profiles as (
 
 ),
 
+explanations as (
+
+    select * from {{ ref('int_customers_explained') }}
+
+),
+
 predictions as (
 
     select * from {{ ref('customer_predictions') }}
@@ -104,7 +110,9 @@ final as (
         cast(predictions.expected_spend_per_purchase as decimal(18, 2)) as expected_spend_per_purchase,
         cast(predictions.expected_revenue as decimal(18, 2)) as expected_revenue,
         cast(predictions.customer_lifetime_value as decimal(18, 2)) as customer_lifetime_value,
-        {{ churn_risk_band('predictions.p_alive', 'labelled.purchase_days > 0') }} as predicted_churn_risk
+        {{ churn_risk_band('predictions.p_alive', 'labelled.purchase_days > 0') }} as predicted_churn_risk,
+        explanations.segment_reason,
+        explanations.overlay_reasons
 
     from labelled
     left join rfm_scores
@@ -117,6 +125,8 @@ final as (
         on labelled.customer_id = profiles.customer_id
     left join predictions
         on labelled.customer_id = predictions.customer_id
+    left join explanations
+        on labelled.customer_id = explanations.customer_id
 
 )
 

@@ -15,6 +15,7 @@ current_customers as (
         email,
         has_valid_email,
         phone,
+        has_valid_phone,
         signed_up_at,
         cast(signed_up_at as date) as signed_up_date,
         country_code,
@@ -24,6 +25,7 @@ current_customers as (
         gender,
         company_name,
         referred_by_customer_id,
+        accepts_marketing,
         updated_at
 
     from customer_versions

@@ -35,7 +35,7 @@ versioned as (
                 {#- exact ties: decided by the raw text, the same way on every run -#}
                 raw_signed_up_at, raw_email, raw_first_name, raw_last_name, raw_phone, raw_city,
                 raw_country_code, raw_birth_date, raw_gender, raw_company_name,
-                raw_referred_by_customer_id, raw_updated_at, raw_customer_id
+                raw_referred_by_customer_id, raw_updated_at, raw_accepts_marketing, raw_customer_id
         ) as version_rank
 
     from parsed
@@ -76,6 +76,7 @@ final as (
         raw_company_name,
         raw_referred_by_customer_id,
         raw_updated_at,
+        raw_accepts_marketing,
         customer_id,
         first_name,
         last_name,
@@ -89,8 +90,10 @@ final as (
         company_name,
         referred_by_customer_id,
         updated_at,
+        accepts_marketing,
         has_invalid_birth_date,
         has_valid_email,
+        has_valid_phone,
         version_rank,
         row_outcome,
         case when row_outcome = 'rejected' then row_problem end as reject_reason

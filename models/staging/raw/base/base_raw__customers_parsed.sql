@@ -36,6 +36,7 @@ raw_rows as (
         cast(source.company_name as {{ dbt.type_string() }}) as raw_company_name,
         cast(source.referred_by_customer_id as {{ dbt.type_string() }}) as raw_referred_by_customer_id,
         cast(source.updated_at as {{ dbt.type_string() }}) as raw_updated_at,
+        cast(source.accepts_marketing as {{ dbt.type_string() }}) as raw_accepts_marketing,
         source.source_file,
         source.source_file_size,
         source.source_file_modified_at
@@ -72,7 +73,8 @@ cleaned as (
         {{ normalise_gender('raw_gender') }} as gender,
         {{ clean_text('raw_company_name') }} as company_name,
         {{ clean_text('raw_referred_by_customer_id') }} as referred_by_customer_id,
-        {{ parse_utc_timestamp('updated_at_text') }} as updated_at
+        {{ parse_utc_timestamp('updated_at_text') }} as updated_at,
+        {{ parse_consent('raw_accepts_marketing') }} as accepts_marketing
 
     from trimmed
 
@@ -89,7 +91,8 @@ checked as (
             when updated_at is null and updated_at_text is not null then 'unparseable_updated_at'
         end as row_problem,
         coalesce(birth_date is null and birth_date_text is not null, false) as has_invalid_birth_date,
-        coalesce({{ matches_fully('email', '[^@\s]+@[^@\s]+\.[a-z]{2,}') }}, false) as has_valid_email
+        coalesce({{ matches_fully('email', '[^@\s]+@[^@\s]+\.[a-z]{2,}') }}, false) as has_valid_email,
+        coalesce({{ matches_fully('phone', '[+]?[0-9]{8,15}') }}, false) as has_valid_phone
 
     from cleaned
 
@@ -114,6 +117,7 @@ final as (
         raw_company_name,
         raw_referred_by_customer_id,
         raw_updated_at,
+        raw_accepts_marketing,
         customer_id,
         first_name,
         last_name,
@@ -127,8 +131,10 @@ final as (
         company_name,
         referred_by_customer_id,
         updated_at,
+        accepts_marketing,
         has_invalid_birth_date,
         has_valid_email,
+        has_valid_phone,
         row_problem
 
     from checked
