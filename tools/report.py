@@ -131,6 +131,7 @@ class ReportData:
     overlays: dict[str, int] | None = None
     types: dict[str, int] | None = None
     expected_revenue: dict[str, float] | None = None
+    backtest: list[dict[str, Any]] | None = None
 
 
 def _e(value: object) -> str:
@@ -323,6 +324,13 @@ def _read_actions(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                 "from marts.customer_segments group by 1"
             ).fetchall()
         }
+    if "prediction_backtest" in tables:
+        cursor = connection.execute(
+            "select * from marts.prediction_backtest where is_chosen_model "
+            "order by breakdown, bucket_order"
+        )
+        names = [column[0] for column in cursor.description or []]
+        extras["backtest"] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return extras
 
 
@@ -446,6 +454,8 @@ th:first-child, td:first-child { text-align: left; }
 
 # Runs in the browser that opens the page: records, on every chart, how many of its marks have
 # a rendered size (the report test reads these attributes from the DOM headless Chromium dumps).
+MODEL_LABELS = {"bgnbd": "BG/NBD", "mbgnbd": "modified BG/NBD"}
+
 CHECK_SCRIPT = """
 window.addEventListener("load", function () {
   var charts = document.querySelectorAll("svg[data-chart]");
@@ -592,6 +602,102 @@ def _expected_section(data: ReportData, lang: str) -> str:
     )
 
 
+def _backtest_chart(title: str, rows: list[dict[str, Any]], lang: str) -> str:
+    """Predicted and actual holdout purchase days per customer, side by side for each number of
+    repeat purchase days in the calibration period (the paper's conditional expectations)."""
+    width, height, left, bottom, top = 760, 300, 60, 40, 16
+    plot_width, plot_height = width - left - 16, height - bottom - top
+    largest = max(
+        (
+            float(row[column])
+            for row in rows
+            for column in ("mean_predicted_holdout_purchases", "mean_actual_holdout_purchases")
+        ),
+        default=0.0,
+    )
+    largest = largest or 1.0
+    slot = plot_width / max(len(rows), 1)
+    bar = slot * 0.36
+    colours = {"predicted": "#2563eb", "actual": "#f59e0b"}
+    marks = []
+    for index, row in enumerate(rows):
+        x = left + index * slot + slot * 0.14
+        for offset, series in enumerate(("predicted", "actual")):
+            value = float(row[f"mean_{series}_holdout_purchases"])
+            h = plot_height * value / largest
+            marks.append(
+                f'<rect class="bar" data-bucket="{_e(row["bucket"])}" data-series="{series}" '
+                f'data-value="{value}" x="{x + offset * bar:.2f}" y="{top + plot_height - h:.2f}" '
+                f'width="{bar:.2f}" height="{h:.2f}" fill="{colours[series]}" rx="2">'
+                f"<title>{_e(text(lang, series))} {row['bucket']}: {value:.3f}</title></rect>"
+            )
+        marks.append(
+            f'<text x="{x + bar:.2f}" y="{height - bottom + 16}" text-anchor="middle" '
+            f'class="label">{_e(row["bucket"])}</text>'
+        )
+    legend = "".join(
+        f'<rect x="{left + 10 + i * 140}" y="{top}" width="12" height="12" fill="{colour}"/>'
+        f'<text x="{left + 28 + i * 140}" y="{top + 11}" class="value">'
+        f"{_e(text(lang, series))}</text>"
+        for i, (series, colour) in enumerate(colours.items())
+    )
+    axis = (
+        f'<text x="{left + plot_width / 2:.0f}" y="{height - 4}" text-anchor="middle" '
+        f'class="label">{_e(text(lang, "calibration repeat purchases"))}</text>'
+        f'<text x="{left - 8}" y="{top + 8}" text-anchor="end" class="label">{largest:.1f}</text>'
+        f'<text x="{left - 8}" y="{top + plot_height}" text-anchor="end" class="label">0</text>'
+    )
+    return (
+        f'<svg data-chart="prediction-backtest" role="img" aria-label="{_e(title)}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+        f"<title>{_e(title)}</title>{''.join(marks)}{legend}{axis}</svg>"
+    )
+
+
+def _backtest_section(data: ReportData, lang: str) -> str:
+    if not data.backtest:
+        return _note("prediction-backtest", text(lang, "missing", table="prediction_backtest"))
+    rows = data.backtest
+    total = next((row for row in rows if row["breakdown"] == "total"), None)
+    by_repeats = [row for row in rows if row["breakdown"] == "calibration_repeat_purchases"]
+    bands = [row for row in rows if row["breakdown"] == "churn_risk_band"]
+    intro = ""
+    if total is not None:
+        intro = text(
+            lang,
+            "backtest_intro",
+            model=MODEL_LABELS.get(str(total["prediction_model"]), str(total["prediction_model"])),
+            days=int(total["holdout_days"]),
+            predicted=float(total["predicted_holdout_purchases"]),
+            actual=int(total["actual_holdout_purchases"]),
+            error=float(total["mean_absolute_error"]),
+        )
+    band_rows = [
+        [
+            _e(text(lang, f"band {row['bucket']}")),
+            f"{int(row['customers']):,}",
+            f"{float(row['mean_p_alive']):.2f}",
+            f"{float(row['holdout_buyer_share']):.1%}",
+        ]
+        for row in bands
+    ]
+    return (
+        f"<p>{_e(intro)}</p>"
+        + _backtest_chart(text(lang, "backtest_chart"), by_repeats, lang)
+        + _table(
+            "backtest-bands",
+            [
+                text(lang, "churn risk"),
+                text(lang, "customers"),
+                "P(alive)",
+                text(lang, "bought in the holdout"),
+            ],
+            band_rows,
+        )
+        + f'<p class="source">{text(lang, "Source")}: marts.prediction_backtest.</p>'
+    )
+
+
 def render_html(data: ReportData, lang: str = "en") -> str:
     """The whole report page, in `lang` (en or vi)."""
     if lang not in LANGUAGES:
@@ -704,6 +810,9 @@ def render_html(data: ReportData, lang: str = "en") -> str:
 
 <h2 id="expected-revenue">{_e(text(lang, "expected_heading"))}</h2>
 {_expected_section(data, lang)}
+
+<h2 id="prediction-backtest">{_e(text(lang, "backtest_heading"))}</h2>
+{_backtest_section(data, lang)}
 
 <h2 id="migration">{_e(text(lang, "migration_heading"))}</h2>
 {transitions}

@@ -102,6 +102,36 @@ TEXT: dict[str, dict[str, str]] = {
         "(docs/predictions.md).",
         "vi": "Doanh thu kỳ vọng trong kỳ dự báo, BG/NBD và Gamma-Gamma (docs/predictions.md).",
     },
+    "backtest_heading": {
+        "en": "How well the predictions hold up (back-test)",
+        "vi": "Dự báo đúng đến đâu (kiểm định ngược)",
+    },
+    "backtest_intro": {
+        "en": "The {model} model, fitted on the purchases before the last {days} days, expected "
+        "{predicted:,.0f} purchase days in them; customers made {actual:,}. Mean absolute error "
+        "{error:.3f} per customer (docs/predictions.md).",
+        "vi": "Mô hình {model}, ước lượng trên các lần mua trước {days} ngày gần nhất, dự báo "
+        "{predicted:,.0f} ngày mua trong khoảng đó; thực tế khách hàng mua {actual:,} ngày. Sai "
+        "số tuyệt đối trung bình {error:.3f} mỗi khách hàng (docs/predictions.md).",
+    },
+    "backtest_chart": {
+        "en": "Purchase days per customer in the holdout period, by repeat purchase days before it",
+        "vi": "Số ngày mua mỗi khách hàng trong kỳ kiểm định, theo số lần mua lặp lại trước đó",
+    },
+    "predicted": {"en": "predicted", "vi": "dự báo"},
+    "actual": {"en": "actual", "vi": "thực tế"},
+    "calibration repeat purchases": {
+        "en": "repeat purchase days before the holdout period",
+        "vi": "số ngày mua lặp lại trước kỳ kiểm định",
+    },
+    "churn risk": {"en": "churn risk", "vi": "nguy cơ rời bỏ"},
+    "band high": {"en": "high", "vi": "cao"},
+    "band medium": {"en": "medium", "vi": "trung bình"},
+    "band low": {"en": "low", "vi": "thấp"},
+    "bought in the holdout": {
+        "en": "bought in the holdout period",
+        "vi": "có mua trong kỳ kiểm định",
+    },
     "segment": {"en": "segment", "vi": "phân khúc"},
     "customers": {"en": "customers", "vi": "khách hàng"},
     "share": {"en": "share", "vi": "tỷ lệ"},

@@ -179,7 +179,8 @@ def test_the_report_draws_the_segments_and_notes_the_missing_sections(
     _assert_self_contained(page)
 
     dom = _dump_dom(page, tmp_path)
-    assert dom.body.get("data-charts-rendered") == "2"
+    # the two segment charts and the back-test
+    assert dom.body.get("data-charts-rendered") == "3"
     with duckdb.connect(str(published), read_only=True) as connection:
         summary = connection.execute(
             "select lifecycle_segment, customers, total_revenue "
@@ -242,7 +243,7 @@ def test_the_report_draws_the_migration_matrix_and_rfm_grid_once_published(
     _assert_self_contained(page)
 
     dom = _dump_dom(page, tmp_path)
-    assert dom.body.get("data-charts-rendered") == "4"
+    assert dom.body.get("data-charts-rendered") == "5"
     assert dom.notes == []
 
     cells = dom.marks["segment-transitions"]
@@ -274,6 +275,7 @@ HEADINGS = {
         "Playbook and audiences",
         "Overlays and the 13 customer types",
         "Expected revenue by segment",
+        "How well the predictions hold up (back-test)",
     ],
     "vi": [
         "Quy mô phân khúc theo tháng",
@@ -281,6 +283,7 @@ HEADINGS = {
         "Kịch bản hành động và tập khách hàng",
         "Nhãn bổ sung và 13 kiểu khách hàng",
         "Doanh thu kỳ vọng theo phân khúc",
+        "Dự báo đúng đến đâu (kiểm định ngược)",
     ],
 }
 
@@ -336,6 +339,32 @@ def test_the_report_shows_the_actions_in_both_languages(
             assert not re.search(r"\b(days|purchase|since|expected|first|not)\b", shown), shown
     if lang == "vi":
         assert dom.tables["monthly"][0][1:3] == ["tiềm năng", "mới"]
+    # the back-test of the chosen model: predicted and actual bars per calibration bucket, the
+    # share of each churn-risk band that bought in the holdout period
+    with duckdb.connect(str(published), read_only=True) as connection:
+        backtest = connection.execute(
+            "select bucket, mean_predicted_holdout_purchases, mean_actual_holdout_purchases"
+            " from marts.prediction_backtest"
+            " where is_chosen_model and breakdown = 'calibration_repeat_purchases'"
+            " order by bucket_order"
+        ).fetchall()
+        bands = connection.execute(
+            "select holdout_buyer_share from marts.prediction_backtest"
+            " where is_chosen_model and breakdown = 'churn_risk_band' order by bucket_order"
+        ).fetchall()
+    bars = [mark for mark in dom.marks["prediction-backtest"] if "data-bucket" in mark]
+    assert [(bar["data-bucket"], bar["data-series"]) for bar in bars] == [
+        (bucket, series) for bucket, _, _ in backtest for series in ("predicted", "actual")
+    ]
+    assert [float(bar["data-value"]) for bar in bars] == [
+        value for _, predicted, actual in backtest for value in (predicted, actual)
+    ]
+    assert dom.charts["prediction-backtest"]["data-rendered-marks"] == str(
+        sum(1 for bar in bars if float(bar["data-value"]) > 0)
+    )
+    assert [row[3] for row in dom.tables["backtest-bands"][1:]] == [
+        f"{share:.1%}" for (share,) in bands
+    ]
     screenshot = tmp_path / f"report_{lang}.png"
     _chromium(page, tmp_path, f"--screenshot={screenshot}")
     assert screenshot.stat().st_size > 20_000
