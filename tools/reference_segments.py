@@ -11,7 +11,8 @@ the rules step by step in plain Python, favouring clarity over speed:
 4. Assign each customer the first lifecycle segment whose rule matches.
 5. Score recency, frequency and money among the purchasers, name the RFM segment from the map,
    and add the overlays (value tier, bargain hunter, seasonal, channel, re-engaged, infrequent,
-   business customer, referrer, age band, region).
+   business customer, referrer, age band, region), and the buying timing (weekend, holiday and
+   anniversary buyers: docs/customer-types.md).
 
 `reference_segments` returns one row per customer of the as-of population and
 `reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded.
@@ -100,6 +101,16 @@ OUTPUT_COLUMNS = [
     "prior_expected_interval_days",
     "is_re_engaged",
     "is_infrequent",
+    "weekend_purchase_days",
+    "weekend_purchase_day_share",
+    "is_weekend_buyer",
+    "holiday_purchase_days",
+    "holiday_purchase_day_share",
+    "holiday_years",
+    "is_holiday_buyer",
+    "anniversary_purchase_days",
+    "anniversary_years",
+    "is_anniversary_buyer",
     "is_b2b",
     "referred_customers",
     "is_referrer",
@@ -150,6 +161,15 @@ class Settings:
     referrer_min_referrals: int = 1
     infrequent_multiplier: float = 2
     max_plausible_age: int = 100
+    weekend_days: tuple[int, ...] = (6, 7)  # ISO days, 1 Monday ... 7 Sunday
+    weekend_min_purchase_days: int = 4
+    weekend_min_share: Decimal = Decimal("0.75")
+    holiday_min_share: Decimal = Decimal("0.5")
+    holiday_min_years: int = 2
+    anniversary_window_days: int = 7
+    anniversary_min_purchase_days: int = 2
+    anniversary_min_share: Decimal = Decimal("0.5")
+    anniversary_min_years: int = 2
     future_tolerance_hours: int = 24
     # when the build started (UTC, naive); None: now
     run_started_at: datetime | None = None
@@ -571,6 +591,75 @@ def read_country_regions(path: Path = SEEDS / "country_regions.csv") -> dict[str
     return dict(zip(table["country_code"], table["region"], strict=True))
 
 
+@dataclass(frozen=True)
+class HolidayWindow:
+    holiday_date: date
+    start: date
+    end: date
+
+
+def read_holiday_windows(path: Path = SEEDS / "holiday_windows.csv") -> list[HolidayWindow]:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return [
+        HolidayWindow(*(date.fromisoformat(row[c]) for c in ("holiday_date", "window_start_date",
+                                                             "window_end_date")))
+        for _, row in frame.iterrows()
+    ]  # fmt: skip
+
+
+def _add_years(anchor: date, years: int) -> date:
+    """The anniversary `years` after `anchor`; 29 February falls on 28 February in common years."""
+    try:
+        return anchor.replace(year=anchor.year + years)
+    except ValueError:
+        return anchor.replace(year=anchor.year + years, day=28)
+
+
+def _timing(
+    days: list[date], customer: _Customer, windows: list[HolidayWindow], settings: Settings
+) -> dict[str, object]:
+    """The buying-timing columns of one customer from their purchase days."""
+    weekend = sum(1 for day in days if day.isoweekday() in settings.weekend_days)
+    holiday_days: set[date] = set()
+    holiday_years: set[int] = set()
+    for day in days:
+        for window in windows:
+            if window.start <= day <= window.end:
+                holiday_days.add(day)
+                holiday_years.add(window.holiday_date.year)
+    near_days: set[date] = set()
+    near_years: set[int] = set()
+    anchors = [(customer.birth_date, 0), (customer.signed_up_on, 1)]
+    for day in days:
+        for anchor, first in anchors:
+            if anchor is None:
+                continue
+            for number in range(day.year - anchor.year - 1, day.year - anchor.year + 2):
+                if number < first:
+                    continue
+                anniversary = _add_years(anchor, number)
+                if abs((day - anniversary).days) <= settings.anniversary_window_days:
+                    near_days.add(day)
+                    near_years.add(anniversary.year)
+    n = len(days)
+    return {
+        "weekend_purchase_days": weekend,
+        "weekend_purchase_day_share": weekend / n if n else None,
+        "is_weekend_buyer": n >= settings.weekend_min_purchase_days
+        and weekend >= Decimal(str(settings.weekend_min_share)) * n,
+        "holiday_purchase_days": len(holiday_days),
+        "holiday_purchase_day_share": len(holiday_days) / n if n else None,
+        "holiday_years": len(holiday_years),
+        "is_holiday_buyer": len(holiday_days) >= Decimal(str(settings.holiday_min_share)) * n
+        and len(holiday_years) >= settings.holiday_min_years,
+        "anniversary_purchase_days": len(near_days),
+        "anniversary_years": len(near_years),
+        "is_anniversary_buyer": len(near_days) >= settings.anniversary_min_purchase_days
+        and len(near_days) >= Decimal(str(settings.anniversary_min_share)) * n
+        and len(near_years) >= settings.anniversary_min_years,
+    }
+
+
 def _scores(values: dict[str, Any], better: str) -> dict[str, int]:
     """1 + floor(5 x (purchasers with a strictly worse value) / purchasers), per customer.
 
@@ -636,6 +725,7 @@ class _Population:
     referrals: Counter[str]  # customer_id -> referred customers of the population
     rfm_map: dict[tuple[int, ...], str]
     regions: dict[str, str]
+    holiday_windows: list[HolidayWindow]
 
 
 def _overlays(
@@ -712,6 +802,7 @@ def _overlays(
         and prior_expected is not None
         and last_gap > float(settings.lapsed_multiplier) * prior_expected,
         "is_infrequent": infrequent,
+        **_timing(days, customer, population.holiday_windows, settings),
         "is_b2b": customer.company_name is not None,
         "referred_customers": referred,
         "is_referrer": referred >= settings.referrer_min_referrals,
@@ -734,6 +825,7 @@ def reference_segments(
     settings: Settings | None = None,
     rfm_segment_map: dict[tuple[int, ...], str] | None = None,
     country_regions: dict[str, str] | None = None,
+    holiday_windows: list[HolidayWindow] | None = None,
 ) -> pd.DataFrame:
     """One row per customer of the as-of population, sorted by customer_id.
 
@@ -781,6 +873,7 @@ def reference_segments(
         ),
         rfm_map=rfm_segment_map if rfm_segment_map is not None else read_rfm_segment_map(),
         regions=country_regions if country_regions is not None else read_country_regions(),
+        holiday_windows=holiday_windows if holiday_windows is not None else read_holiday_windows(),
     )
 
     rows: list[dict[str, object]] = []

@@ -1,9 +1,9 @@
 {{ config(enabled=var('use_sample_data', false) is sameas true and not var('raw_dir', none)) }}
 {#-
     The bundled sample is a demonstration: it shows every label of customer_segments at least
-    once (every lifecycle and RFM segment, score, value tier, overlay value, age band and
-    region). Returns a row per label no customer has. Only when the sample is read
-    (use_sample_data), not on raw tables or raw files.
+    once (every lifecycle and RFM segment, score, value tier, overlay value, age band, region
+    and customer type of docs/customer-types.md). Returns a row per label no customer has. Only
+    when the sample is read (use_sample_data), not on raw tables or raw files.
 -#}
 {%- set fixed_labels = {
     'lifecycle_segment': lifecycle_segments(),
@@ -16,7 +16,8 @@
 } -%}
 {%- set flags = [
     'is_vip', 'is_bargain_hunter', 'is_seasonal', 'is_omnichannel', 'is_re_engaged',
-    'is_infrequent', 'is_b2b', 'is_referrer',
+    'is_infrequent', 'is_b2b', 'is_referrer', 'is_weekend_buyer', 'is_holiday_buyer',
+    'is_anniversary_buyer',
 ] -%}
 
 with

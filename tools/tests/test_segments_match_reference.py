@@ -41,6 +41,8 @@ FLOAT_COLUMNS = [
     "discounted_order_share",
     "season_purchase_day_share",
     "prior_expected_interval_days",
+    "weekend_purchase_day_share",
+    "holiday_purchase_day_share",
 ]
 # Every other column of the reference but the id and the revenue (compared as Decimal).
 EXACT_COLUMNS = [
@@ -63,6 +65,9 @@ OVERLAY_VALUES = {
             "is_omnichannel",
             "is_re_engaged",
             "is_infrequent",
+            "is_weekend_buyer",
+            "is_holiday_buyer",
+            "is_anniversary_buyer",
             "is_b2b",
             "is_referrer",
         )
@@ -198,6 +203,15 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
         "referrer_min_referrals": 2,
         "infrequent_multiplier": 1.5,
         "max_plausible_age": 80,
+        "weekend_days": [5, 6],
+        "weekend_min_purchase_days": 2,
+        "weekend_min_share": 0.5,
+        "holiday_min_share": 0.4,
+        "holiday_min_years": 1,
+        "anniversary_window_days": 14,
+        "anniversary_min_purchase_days": 1,
+        "anniversary_min_share": 0.3,
+        "anniversary_min_years": 1,
     }
     result = build(tmp_path_factory.mktemp("build_past"), raw_parquet_dir, **overrides)
     actual = result.query("select * from marts.customer_segments")
@@ -223,6 +237,15 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
         referrer_min_referrals=2,
         infrequent_multiplier=1.5,
         max_plausible_age=80,
+        weekend_days=(5, 6),
+        weekend_min_purchase_days=2,
+        weekend_min_share=Decimal("0.5"),
+        holiday_min_share=Decimal("0.4"),
+        holiday_min_years=1,
+        anniversary_window_days=14,
+        anniversary_min_purchase_days=1,
+        anniversary_min_share=Decimal("0.3"),
+        anniversary_min_years=1,
     )
     assert set(actual["as_of_date"].astype(str)) == {"2024-11-15"}
     with duckdb.connect() as connection:

@@ -28,6 +28,12 @@ behaviour as (
 
 ),
 
+timing as (
+
+    select * from {{ ref('int_customers_timed') }}
+
+),
+
 profiles as (
 
     select * from {{ ref('int_customers_profiled') }}
@@ -90,6 +96,16 @@ final as (
         behaviour.prior_expected_interval_days,
         behaviour.is_re_engaged,
         behaviour.is_infrequent,
+        timing.weekend_purchase_days,
+        timing.weekend_purchase_day_share,
+        timing.is_weekend_buyer,
+        timing.holiday_purchase_days,
+        timing.holiday_purchase_day_share,
+        timing.holiday_years,
+        timing.is_holiday_buyer,
+        timing.anniversary_purchase_days,
+        timing.anniversary_years,
+        timing.is_anniversary_buyer,
         profiles.is_b2b,
         profiles.referred_customers,
         profiles.is_referrer,
@@ -112,6 +128,8 @@ final as (
         on labelled.customer_id = value_tiers.customer_id
     left join behaviour
         on labelled.customer_id = behaviour.customer_id
+    left join timing
+        on labelled.customer_id = timing.customer_id
     left join profiles
         on labelled.customer_id = profiles.customer_id
     left join predictions
