@@ -11,8 +11,8 @@ the rules step by step in plain Python, favouring clarity over speed:
 4. Assign each customer the first lifecycle segment whose rule matches.
 5. Score recency, frequency and money among the purchasers, name the RFM segment from the map,
    and add the overlays (value tier, bargain hunter, seasonal, channel, re-engaged, infrequent,
-   business customer, referrer, age band, region), and the buying timing (weekend, holiday and
-   anniversary buyers: docs/customer-types.md).
+   business customer, referrer, age band, region, subregion), and the buying timing (weekend,
+   holiday and anniversary buyers: docs/customer-types.md).
 
 `reference_segments` returns one row per customer of the as-of population and
 `reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded.
@@ -118,6 +118,7 @@ OUTPUT_COLUMNS = [
     "age_band",
     "country_code",
     "region",
+    "subregion",
 ]
 
 _CENT = Decimal("0.01")
@@ -349,6 +350,7 @@ class _Customer:
     country_code: str | None = None
     company_name: str | None = None
     referred_by: str | None = None
+    city: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,6 +379,7 @@ def _kept_customer(customer_id: str, row: dict[str, object], cutoff: datetime) -
         country_code="".join(country.split()).upper() if country is not None else None,
         company_name=clean_id(row.get("company_name")),
         referred_by=clean_id(row.get("referred_by_customer_id")),
+        city=_text(row.get("city")),
     )
 
 
@@ -591,6 +594,29 @@ def read_country_regions(path: Path = SEEDS / "country_regions.csv") -> dict[str
     return dict(zip(table["country_code"], table["region"], strict=True))
 
 
+def read_subregions(path: Path = SEEDS / "subregions.csv") -> dict[tuple[str, str], str]:
+    """The seed's subregion of every (country code, place key)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    keys = zip(table["country_code"], table["place_key"], strict=True)
+    return dict(zip(keys, table["subregion"], strict=True))
+
+
+# Punctuation matched as a space; a leading tỉnh / thành phố / tp and a trailing city / province
+# are not part of a place's name.
+_PLACE_PUNCTUATION = re.compile("[-\u2013\u2014_.,;:'\"()/]+")
+_PLACE_PREFIX = re.compile(r"^(tỉnh|tinh|thành phố|thanh pho|tp) ")
+_PLACE_SUFFIX = re.compile(r" (city|province)$")
+
+
+def place_key(city: str | None) -> str | None:
+    """A city or province name as the seed subregions lists it (docs/customer-types.md)."""
+    if city is None:
+        return None
+    text = _WHITE_SPACE.sub(" ", _PLACE_PUNCTUATION.sub(" ", city.lower())).strip()
+    key = _PLACE_SUFFIX.sub("", _PLACE_PREFIX.sub("", text)).strip()
+    return key or None
+
+
 @dataclass(frozen=True)
 class HolidayWindow:
     holiday_date: date
@@ -725,6 +751,7 @@ class _Population:
     referrals: Counter[str]  # customer_id -> referred customers of the population
     rfm_map: dict[tuple[int, ...], str]
     regions: dict[str, str]
+    subregions: dict[tuple[str, str], str]
     holiday_windows: list[HolidayWindow]
 
 
@@ -810,6 +837,9 @@ def _overlays(
         "age_band": _age_band(age, settings),
         "country_code": customer.country_code,
         "region": region,
+        "subregion": population.subregions.get(
+            (customer.country_code or "", place_key(customer.city) or "")
+        ),
     }
 
 
@@ -826,6 +856,7 @@ def reference_segments(
     rfm_segment_map: dict[tuple[int, ...], str] | None = None,
     country_regions: dict[str, str] | None = None,
     holiday_windows: list[HolidayWindow] | None = None,
+    subregions: dict[tuple[str, str], str] | None = None,
 ) -> pd.DataFrame:
     """One row per customer of the as-of population, sorted by customer_id.
 
@@ -873,6 +904,7 @@ def reference_segments(
         ),
         rfm_map=rfm_segment_map if rfm_segment_map is not None else read_rfm_segment_map(),
         regions=country_regions if country_regions is not None else read_country_regions(),
+        subregions=subregions if subregions is not None else read_subregions(),
         holiday_windows=holiday_windows if holiday_windows is not None else read_holiday_windows(),
     )
 

@@ -61,12 +61,17 @@ expected_labels as (
     select
         'region' as label_column,
         'unknown' as label_value
+    union all
+    select distinct
+        'subregion' as label_column,
+        subregion as label_value
+    from {{ ref('subregions') }}
 
 ),
 
 shown_labels as (
 
-    {% for column in fixed_labels.keys() | list + flags + ['rfm_segment', 'region'] -%}
+    {% for column in fixed_labels.keys() | list + flags + ['rfm_segment', 'region', 'subregion'] -%}
         select distinct
             '{{ column }}' as label_column,
             cast({{ column }} as {{ dbt.type_string() }}) as label_value

@@ -18,6 +18,7 @@ from tools.reference_segments import (
     Settings,
     read_country_regions,
     read_rfm_segment_map,
+    read_subregions,
     reference_accounting,
     reference_segments,
 )
@@ -56,6 +57,7 @@ OVERLAY_VALUES = {
     "preferred_channel": {*CHANNEL_SPELLINGS, "unknown", "none"},
     "age_band": {*(label for label, _ in AGE_BANDS), "unknown"},
     "region": {*read_country_regions().values(), "unknown"},
+    "subregion": {*read_subregions().values(), None},
     **{
         flag: {True, False}
         for flag in (

@@ -102,7 +102,7 @@ def test_metrics_by_segment_match_the_mart(
 
 
 # The customer types beside the lifecycle segment (docs/customer-types.md): dimensions.
-TYPE_DIMENSIONS = ["is_weekend_buyer", "is_holiday_buyer", "is_anniversary_buyer"]
+TYPE_DIMENSIONS = ["is_weekend_buyer", "is_holiday_buyer", "is_anniversary_buyer", "subregion"]
 
 
 @pytest.mark.parametrize("dimension", TYPE_DIMENSIONS)
@@ -119,10 +119,12 @@ def test_customers_by_type_match_the_mart(
         f"select cast({dimension} as varchar) as value, count(*) as customers"
         f" from marts.customer_segments group by {dimension}"
     )
-    shown = {row[f"customer__{dimension}"].lower(): _number(row["customers"]) for row in rows}
+    shown = {
+        (row[f"customer__{dimension}"] or "none").lower(): _number(row["customers"]) for row in rows
+    }
     assert shown == {
-        str(v).lower(): float(n)
-        for v, n in zip(expected["value"], expected["customers"], strict=True)
+        "none" if value is None or value != value else str(value).lower(): float(customers)
+        for value, customers in zip(expected["value"], expected["customers"], strict=True)
     }
 
 

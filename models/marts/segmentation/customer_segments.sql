@@ -113,6 +113,7 @@ final as (
         profiles.age_band,
         profiles.country_code,
         profiles.region,
+        profiles.subregion,
         predictions.p_alive,
         predictions.expected_purchases_90d,
         predictions.expected_purchases,
