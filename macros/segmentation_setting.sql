@@ -56,6 +56,8 @@
         'anniversary_window_days',
         'anniversary_min_purchase_days',
         'anniversary_min_years',
+        'suspect_min_tenure_days',
+        'suspect_min_cell_customers',
     ] -%}
     {%- set number_settings = [
         'min_purchase_amount',
@@ -64,6 +66,7 @@
         'churned_multiplier',
         'bargain_min_discount_amount',
         'infrequent_multiplier',
+        'suspect_min_lift',
     ] -%}
     {#- shares of customers, purchases or purchase days: between 0 and 1 -#}
     {%- set share_settings = [
@@ -87,6 +90,7 @@
         'holiday_min_years': 1,
         'anniversary_min_purchase_days': 1,
         'anniversary_min_years': 1,
+        'suspect_min_cell_customers': 1,
     } -%}
     {%- if name not in integer_settings + number_settings + share_settings -%}
         {{ exceptions.raise_compiler_error("unknown segmentation setting: " ~ name) }}

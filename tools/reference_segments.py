@@ -12,7 +12,8 @@ the rules step by step in plain Python, favouring clarity over speed:
 5. Score recency, frequency and money among the purchasers, name the RFM segment from the map,
    and add the overlays (value tier, bargain hunter, seasonal, channel, re-engaged, infrequent,
    business customer, referrer, age band, region, subregion), and the buying timing (weekend,
-   holiday and anniversary buyers: docs/customer-types.md).
+   holiday and anniversary buyers) and the prospect type (suspect or prospect) of customers
+   without a purchase (docs/customer-types.md).
 
 `reference_segments` returns one row per customer of the as-of population and
 `reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded.
@@ -119,6 +120,11 @@ OUTPUT_COLUMNS = [
     "country_code",
     "region",
     "subregion",
+    "prospect_type",
+    "profile_cell",
+    "profile_cell_customers",
+    "profile_cell_conversion_rate",
+    "population_conversion_rate",
 ]
 
 _CENT = Decimal("0.01")
@@ -171,6 +177,9 @@ class Settings:
     anniversary_min_purchase_days: int = 2
     anniversary_min_share: Decimal = Decimal("0.5")
     anniversary_min_years: int = 2
+    suspect_min_tenure_days: int = 90
+    suspect_min_lift: float = 1.1
+    suspect_min_cell_customers: int = 30
     future_tolerance_hours: int = 24
     # when the build started (UTC, naive); None: now
     run_started_at: datetime | None = None
@@ -206,6 +215,19 @@ def clean_id(value: object) -> str | None:
     if text is None:
         return None
     return " ".join(text.split())
+
+
+def clean_gender(value: object) -> str:
+    """female, male, unknown (missing) or other."""
+    text = clean_id(value)
+    if text is None:
+        return "unknown"
+    folded = text.lower()
+    if folded in {"f", "female", "woman", "nu", "nữ"}:
+        return "female"
+    if folded in {"m", "male", "man", "nam"}:
+        return "male"
+    return "other"
 
 
 def parse_timestamp(value: object) -> datetime | None:
@@ -351,6 +373,7 @@ class _Customer:
     company_name: str | None = None
     referred_by: str | None = None
     city: str | None = None
+    gender: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -380,6 +403,7 @@ def _kept_customer(customer_id: str, row: dict[str, object], cutoff: datetime) -
         company_name=clean_id(row.get("company_name")),
         referred_by=clean_id(row.get("referred_by_customer_id")),
         city=_text(row.get("city")),
+        gender=clean_gender(row.get("gender")),
     )
 
 
@@ -843,6 +867,41 @@ def _overlays(
     }
 
 
+def _add_prospect_types(
+    rows: list[dict[str, object]], customers: dict[str, _Customer], as_of: date, settings: Settings
+) -> None:
+    """The profile cell, its conversion and the prospect type of every row (in place)."""
+    cells: dict[str, list[bool]] = defaultdict(list)  # cell -> converted, of those with time
+    everyone: list[bool] = []
+    for row in rows:
+        customer = customers[str(row["customer_id"])]
+        business = "business" if row["is_b2b"] else "consumer"
+        row["profile_cell"] = f"{row['region']}|{row['age_band']}|{customer.gender}|{business}"
+        signed_up = customer.signed_up_on
+        if signed_up is not None and (as_of - signed_up).days >= settings.suspect_min_tenure_days:
+            converted = int(str(row["purchase_days"])) > 0
+            cells[row["profile_cell"]].append(converted)
+            everyone.append(converted)
+    population_rate = sum(everyone) / len(everyone) if everyone else None
+    for row in rows:
+        cell = cells.get(str(row["profile_cell"]), [])
+        rate = sum(cell) / len(cell) if cell else None
+        row["profile_cell_customers"] = len(cell)
+        row["profile_cell_conversion_rate"] = rate
+        row["population_conversion_rate"] = population_rate
+        if int(str(row["purchase_days"])) > 0:
+            row["prospect_type"] = None
+        elif (
+            len(cell) >= settings.suspect_min_cell_customers
+            and rate is not None
+            and population_rate is not None
+            and rate >= float(settings.suspect_min_lift) * population_rate
+        ):
+            row["prospect_type"] = "suspect"
+        else:
+            row["prospect_type"] = "prospect"
+
+
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Rows as a frame of Python objects (None for missing), counts as int64."""
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS, dtype=object)
@@ -933,6 +992,7 @@ def reference_segments(
                 **overlays,
             }
         )
+    _add_prospect_types(rows, cleaned.customers, as_of, settings)
     return _frame(rows)
 
 

@@ -13,6 +13,7 @@
     'value_tier': ['vip', 'high', 'medium', 'low', 'none'],
     'preferred_channel': known_order_channels() + ['unknown', 'none'],
     'age_band': age_bands() | map(attribute=0) | list + ['unknown'],
+    'prospect_type': ['suspect', 'prospect'],
 } -%}
 {%- set flags = [
     'is_vip', 'is_bargain_hunter', 'is_seasonal', 'is_omnichannel', 'is_re_engaged',

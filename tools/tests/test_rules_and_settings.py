@@ -170,6 +170,11 @@ OVERLAY_CORRUPTIONS = [
         + _one_row("is_anniversary_buyer"),
         ["type_rule_anniversary_buyer"],
     ),
+    (
+        "update marts.customer_segments set prospect_type = 'suspect' where "
+        + _one_row("prospect_type = 'prospect'"),
+        ["type_rule_prospect_type"],
+    ),
 ]
 
 
@@ -232,6 +237,8 @@ def test_rule_tests_pass_on_the_built_data(default_build: Build, tmp_path: Path)
         ({"holiday_min_years": 0}, "var 'holiday_min_years' must be at least 1"),
         ({"anniversary_min_share": 1.2}, "var 'anniversary_min_share' is a share and must not"),
         ({"anniversary_window_days": 2.5}, "var 'anniversary_window_days' must be a whole number"),
+        ({"suspect_min_cell_customers": 0}, "var 'suspect_min_cell_customers' must be at least 1"),
+        ({"suspect_min_lift": "high"}, "var 'suspect_min_lift' must be a number"),
     ],
 )
 def test_bad_vars_stop_the_build_naming_the_var(

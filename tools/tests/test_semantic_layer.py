@@ -102,7 +102,13 @@ def test_metrics_by_segment_match_the_mart(
 
 
 # The customer types beside the lifecycle segment (docs/customer-types.md): dimensions.
-TYPE_DIMENSIONS = ["is_weekend_buyer", "is_holiday_buyer", "is_anniversary_buyer", "subregion"]
+TYPE_DIMENSIONS = [
+    "is_weekend_buyer",
+    "is_holiday_buyer",
+    "is_anniversary_buyer",
+    "subregion",
+    "prospect_type",
+]
 
 
 @pytest.mark.parametrize("dimension", TYPE_DIMENSIONS)

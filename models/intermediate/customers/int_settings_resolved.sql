@@ -67,7 +67,10 @@ resolved as (
         {{ segmentation_setting('anniversary_window_days') }} as anniversary_window_days,
         {{ segmentation_setting('anniversary_min_purchase_days') }} as anniversary_min_purchase_days,
         {{ segmentation_setting('anniversary_min_share') }} as anniversary_min_share,
-        {{ segmentation_setting('anniversary_min_years') }} as anniversary_min_years
+        {{ segmentation_setting('anniversary_min_years') }} as anniversary_min_years,
+        {{ segmentation_setting('suspect_min_tenure_days') }} as suspect_min_tenure_days,
+        {{ segmentation_setting('suspect_min_lift') }} as suspect_min_lift,
+        {{ segmentation_setting('suspect_min_cell_customers') }} as suspect_min_cell_customers
 
     from latest_dates
 

@@ -40,6 +40,12 @@ profiles as (
 
 ),
 
+types as (
+
+    select * from {{ ref('int_customers_typed') }}
+
+),
+
 predictions as (
 
     select * from {{ ref('customer_predictions') }}
@@ -114,6 +120,11 @@ final as (
         profiles.country_code,
         profiles.region,
         profiles.subregion,
+        types.prospect_type,
+        types.profile_cell,
+        types.profile_cell_customers,
+        types.profile_cell_conversion_rate,
+        types.population_conversion_rate,
         predictions.p_alive,
         predictions.expected_purchases_90d,
         predictions.expected_purchases,
@@ -133,6 +144,8 @@ final as (
         on labelled.customer_id = timing.customer_id
     left join profiles
         on labelled.customer_id = profiles.customer_id
+    left join types
+        on labelled.customer_id = types.customer_id
     left join predictions
         on labelled.customer_id = predictions.customer_id
 

@@ -3,6 +3,7 @@
     ('weekend_buyers', 'is_weekend_buyer'),
     ('holiday_buyers', 'is_holiday_buyer'),
     ('anniversary_buyers', 'is_anniversary_buyer'),
+    ('suspects', "prospect_type = 'suspect'"),
 ] -%}
 
 with
