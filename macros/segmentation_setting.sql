@@ -58,6 +58,8 @@
         'anniversary_min_years',
         'suspect_min_tenure_days',
         'suspect_min_cell_customers',
+        'unhappy_window_days',
+        'unhappy_min_orders',
     ] -%}
     {%- set number_settings = [
         'min_purchase_amount',
@@ -78,6 +80,7 @@
         'weekend_min_share',
         'holiday_min_share',
         'anniversary_min_share',
+        'unhappy_min_returned_share',
     ] -%}
     {#- counts below which a rule makes no sense -#}
     {%- set minimums = {
@@ -91,6 +94,8 @@
         'anniversary_min_purchase_days': 1,
         'anniversary_min_years': 1,
         'suspect_min_cell_customers': 1,
+        'unhappy_window_days': 1,
+        'unhappy_min_orders': 1,
     } -%}
     {%- if name not in integer_settings + number_settings + share_settings -%}
         {{ exceptions.raise_compiler_error("unknown segmentation setting: " ~ name) }}

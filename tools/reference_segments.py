@@ -12,8 +12,8 @@ the rules step by step in plain Python, favouring clarity over speed:
 5. Score recency, frequency and money among the purchasers, name the RFM segment from the map,
    and add the overlays (value tier, bargain hunter, seasonal, channel, re-engaged, infrequent,
    business customer, referrer, age band, region, subregion), and the buying timing (weekend,
-   holiday and anniversary buyers) and the prospect type (suspect or prospect) of customers
-   without a purchase (docs/customer-types.md).
+   holiday and anniversary buyers), the prospect type (suspect or prospect) of customers
+   without a purchase and the unhappy customers (docs/customer-types.md).
 
 `reference_segments` returns one row per customer of the as-of population and
 `reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded.
@@ -125,6 +125,10 @@ OUTPUT_COLUMNS = [
     "profile_cell_customers",
     "profile_cell_conversion_rate",
     "population_conversion_rate",
+    "recent_received_orders",
+    "recent_returned_orders",
+    "recent_returned_order_share",
+    "is_unhappy",
 ]
 
 _CENT = Decimal("0.01")
@@ -180,6 +184,9 @@ class Settings:
     suspect_min_tenure_days: int = 90
     suspect_min_lift: float = 1.1
     suspect_min_cell_customers: int = 30
+    unhappy_window_days: int = 365
+    unhappy_min_orders: int = 3
+    unhappy_min_returned_share: Decimal = Decimal("0.5")
     future_tolerance_hours: int = 24
     # when the build started (UTC, naive); None: now
     run_started_at: datetime | None = None
@@ -902,6 +909,26 @@ def _add_prospect_types(
             row["prospect_type"] = "prospect"
 
 
+RECEIVED_STATUSES = PURCHASE_STATUSES | {"returned", "refunded"}
+
+
+def _unhappiness(orders: list[_Order], as_of: date, settings: Settings) -> dict[str, object]:
+    """The unhappy columns of one customer from their kept orders (any status, any date)."""
+    start = as_of - timedelta(days=settings.unhappy_window_days)
+    received = [
+        o for o in orders if o.status in RECEIVED_STATUSES and start < o.ordered_on <= as_of
+    ]
+    returned = sum(1 for o in received if o.status in {"returned", "refunded"})
+    share = Decimal(str(settings.unhappy_min_returned_share))
+    return {
+        "recent_received_orders": len(received),
+        "recent_returned_orders": returned,
+        "recent_returned_order_share": returned / len(received) if received else None,
+        "is_unhappy": len(received) >= settings.unhappy_min_orders
+        and returned >= share * len(received),
+    }
+
+
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Rows as a frame of Python objects (None for missing), counts as int64."""
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS, dtype=object)
@@ -967,6 +994,9 @@ def reference_segments(
         holiday_windows=holiday_windows if holiday_windows is not None else read_holiday_windows(),
     )
 
+    orders_by_customer: dict[str, list[_Order]] = defaultdict(list)
+    for order in cleaned.orders:
+        orders_by_customer[order.customer_id].append(order)
     rows: list[dict[str, object]] = []
     for figures in all_figures:
         expected = _expected_interval(figures, baseline, settings)
@@ -990,6 +1020,7 @@ def reference_segments(
                 "total_revenue": figures.total_revenue,
                 "as_of_date": as_of,
                 **overlays,
+                **_unhappiness(orders_by_customer[figures.customer_id], as_of, settings),
             }
         )
     _add_prospect_types(rows, cleaned.customers, as_of, settings)

@@ -18,7 +18,7 @@
 {%- set flags = [
     'is_vip', 'is_bargain_hunter', 'is_seasonal', 'is_omnichannel', 'is_re_engaged',
     'is_infrequent', 'is_b2b', 'is_referrer', 'is_weekend_buyer', 'is_holiday_buyer',
-    'is_anniversary_buyer',
+    'is_anniversary_buyer', 'is_unhappy',
 ] -%}
 
 with

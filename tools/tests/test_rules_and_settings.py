@@ -175,6 +175,10 @@ OVERLAY_CORRUPTIONS = [
         + _one_row("prospect_type = 'prospect'"),
         ["type_rule_prospect_type"],
     ),
+    (
+        "update marts.customer_segments set is_unhappy = false where " + _one_row("is_unhappy"),
+        ["type_rule_unhappy"],
+    ),
 ]
 
 
@@ -239,6 +243,8 @@ def test_rule_tests_pass_on_the_built_data(default_build: Build, tmp_path: Path)
         ({"anniversary_window_days": 2.5}, "var 'anniversary_window_days' must be a whole number"),
         ({"suspect_min_cell_customers": 0}, "var 'suspect_min_cell_customers' must be at least 1"),
         ({"suspect_min_lift": "high"}, "var 'suspect_min_lift' must be a number"),
+        ({"unhappy_window_days": 0}, "var 'unhappy_window_days' must be at least 1"),
+        ({"unhappy_min_returned_share": 2}, "var 'unhappy_min_returned_share' is a share"),
     ],
 )
 def test_bad_vars_stop_the_build_naming_the_var(

@@ -46,6 +46,7 @@ FLOAT_COLUMNS = [
     "holiday_purchase_day_share",
     "profile_cell_conversion_rate",
     "population_conversion_rate",
+    "recent_returned_order_share",
 ]
 # Every other column of the reference but the id and the revenue (compared as Decimal).
 EXACT_COLUMNS = [
@@ -77,6 +78,7 @@ OVERLAY_VALUES = {
             "is_weekend_buyer",
             "is_holiday_buyer",
             "is_anniversary_buyer",
+            "is_unhappy",
             "is_b2b",
             "is_referrer",
         )
@@ -224,6 +226,9 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
         "suspect_min_tenure_days": 30,
         "suspect_min_lift": 1.05,
         "suspect_min_cell_customers": 10,
+        "unhappy_window_days": 180,
+        "unhappy_min_orders": 2,
+        "unhappy_min_returned_share": 0.4,
     }
     result = build(tmp_path_factory.mktemp("build_past"), raw_parquet_dir, **overrides)
     actual = result.query("select * from marts.customer_segments")
@@ -261,6 +266,9 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
         suspect_min_tenure_days=30,
         suspect_min_lift=1.05,
         suspect_min_cell_customers=10,
+        unhappy_window_days=180,
+        unhappy_min_orders=2,
+        unhappy_min_returned_share=Decimal("0.4"),
     )
     assert set(actual["as_of_date"].astype(str)) == {"2024-11-15"}
     assert (actual["prospect_type"] == "suspect").any()

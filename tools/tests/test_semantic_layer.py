@@ -108,6 +108,7 @@ TYPE_DIMENSIONS = [
     "is_anniversary_buyer",
     "subregion",
     "prospect_type",
+    "is_unhappy",
 ]
 
 

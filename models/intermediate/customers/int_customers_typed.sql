@@ -1,9 +1,11 @@
 {#-
     Customer types of the main source article that the lifecycle does not give
     (docs/customer-types.md): the prospect type of a customer without a purchase (lead, suspect or
-    prospect), from the conversion of the customer's profile cell.
+    prospect), from the conversion of the customer's profile cell; the unhappy customer, from the
+    share of returned and refunded orders in a recent window.
 -#}
 {%- set min_tenure_days = segmentation_setting('suspect_min_tenure_days') -%}
+{%- set window_days = segmentation_setting('unhappy_window_days') -%}
 
 with
 
@@ -22,6 +24,33 @@ profiles as (
 staged_customers as (
 
     select * from {{ ref('stg_raw__customers') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('int_orders_validated') }}
+
+),
+
+recent_orders as (
+
+    -- orders that reached the customer (returned and refunded ones included) in the window
+    -- of unhappy_window_days days that ends on the as-of date
+    select
+        orders.customer_id,
+        count(*) as recent_received_orders,
+        sum(case when orders.status in ('returned', 'refunded') then 1 else 0 end)
+            as recent_returned_orders
+
+    from orders
+    inner join customers
+        on orders.customer_id = customers.customer_id
+    where
+        orders.status in ({{ quoted_list(purchase_statuses() + ['returned', 'refunded']) }})
+        and orders.order_date <= customers.as_of_date
+        and orders.order_date > cast({{ dbt.dateadd('day', -window_days, 'customers.as_of_date') }} as date)
+    group by orders.customer_id
 
 ),
 
@@ -93,12 +122,26 @@ typed as (
                 >= {{ segmentation_setting('suspect_min_lift') }} * population_rate.population_conversion_rate
                 then 'suspect'
             else 'prospect'
-        end as prospect_type
+        end as prospect_type,
+        cast(coalesce(recent_orders.recent_received_orders, 0) as {{ dbt.type_bigint() }})
+            as recent_received_orders,
+        cast(coalesce(recent_orders.recent_returned_orders, 0) as {{ dbt.type_bigint() }})
+            as recent_returned_orders,
+        cast(recent_orders.recent_returned_orders as {{ type_double() }})
+        / nullif(recent_orders.recent_received_orders, 0) as recent_returned_order_share,
+        coalesce(
+            recent_orders.recent_received_orders >= {{ segmentation_setting('unhappy_min_orders') }}
+            and recent_orders.recent_returned_orders
+            >= {{ segmentation_setting('unhappy_min_returned_share') }} * recent_orders.recent_received_orders,
+            false
+        ) as is_unhappy
 
     from cells
     cross join population_rate
     left join cell_rates
         on cells.profile_cell = cell_rates.profile_cell
+    left join recent_orders
+        on cells.customer_id = recent_orders.customer_id
 
 )
 

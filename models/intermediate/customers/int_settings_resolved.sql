@@ -70,7 +70,10 @@ resolved as (
         {{ segmentation_setting('anniversary_min_years') }} as anniversary_min_years,
         {{ segmentation_setting('suspect_min_tenure_days') }} as suspect_min_tenure_days,
         {{ segmentation_setting('suspect_min_lift') }} as suspect_min_lift,
-        {{ segmentation_setting('suspect_min_cell_customers') }} as suspect_min_cell_customers
+        {{ segmentation_setting('suspect_min_cell_customers') }} as suspect_min_cell_customers,
+        {{ segmentation_setting('unhappy_window_days') }} as unhappy_window_days,
+        {{ segmentation_setting('unhappy_min_orders') }} as unhappy_min_orders,
+        {{ segmentation_setting('unhappy_min_returned_share') }} as unhappy_min_returned_share
 
     from latest_dates
 

@@ -4,6 +4,7 @@
     ('holiday_buyers', 'is_holiday_buyer'),
     ('anniversary_buyers', 'is_anniversary_buyer'),
     ('suspects', "prospect_type = 'suspect'"),
+    ('unhappy_customers', 'is_unhappy'),
 ] -%}
 
 with
