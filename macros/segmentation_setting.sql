@@ -16,6 +16,8 @@
         {{ return(_segmentation_switch(name)) }}
     {%- elif name == 'seasonal_months' -%}
         {{ return(_segmentation_months(name)) }}
+    {%- elif name == 'weekend_days' -%}
+        {{ return(_segmentation_months(name, 7, 'ISO day')) }}
     {%- endif -%}
     {%- for ladder in ordered_groups if name in ladder -%}
         {%- set values = {} -%}
@@ -49,6 +51,15 @@
         'referrer_min_referrals',
         'max_plausible_age',
         'future_tolerance_hours',
+        'weekend_min_purchase_days',
+        'holiday_min_years',
+        'anniversary_window_days',
+        'anniversary_min_purchase_days',
+        'anniversary_min_years',
+        'suspect_min_tenure_days',
+        'suspect_min_cell_customers',
+        'unhappy_window_days',
+        'unhappy_min_orders',
     ] -%}
     {%- set number_settings = [
         'min_purchase_amount',
@@ -57,6 +68,7 @@
         'churned_multiplier',
         'bargain_min_discount_amount',
         'infrequent_multiplier',
+        'suspect_min_lift',
     ] -%}
     {#- shares of customers, purchases or purchase days: between 0 and 1 -#}
     {%- set share_settings = [
@@ -65,6 +77,10 @@
         'value_tier_medium_share',
         'bargain_min_discounted_share',
         'seasonal_min_share',
+        'weekend_min_share',
+        'holiday_min_share',
+        'anniversary_min_share',
+        'unhappy_min_returned_share',
     ] -%}
     {#- counts below which a rule makes no sense -#}
     {%- set minimums = {
@@ -73,6 +89,13 @@
         'seasonal_min_years': 1,
         'omnichannel_min_channels': 2,
         'referrer_min_referrals': 1,
+        'weekend_min_purchase_days': 1,
+        'holiday_min_years': 1,
+        'anniversary_min_purchase_days': 1,
+        'anniversary_min_years': 1,
+        'suspect_min_cell_customers': 1,
+        'unhappy_window_days': 1,
+        'unhappy_min_orders': 1,
     } -%}
     {%- if name not in integer_settings + number_settings + share_settings -%}
         {{ exceptions.raise_compiler_error("unknown segmentation setting: " ~ name) }}
@@ -108,37 +131,35 @@
 
 {#-
     A list of month numbers (1-12, no repeats, at least one) as a list of integers. Accepts a YAML
-    list or comma-separated text ('11,12'). The first month starts the season year.
+    list or comma-separated text ('11,12'). The first month starts the season year. With
+    `highest` 7 and `noun` 'ISO day', the same for ISO day numbers (1 Monday ... 7 Sunday).
 -#}
-{% macro _segmentation_months(name) %}
+{% macro _segmentation_months(name, highest=12, noun='month') %}
     {%- set given = var(name) -%}
     {%- set value = given -%}
+    {%- set expected = "var '" ~ name ~ "' must be a list of " ~ noun ~ " numbers 1-" ~ highest ~ ", got: " -%}
     {%- if value is string -%}
         {%- set value = value.split(',') -%}
     {%- elif value is number -%}
         {%- set value = [value] -%}
     {%- endif -%}
     {%- if value is not iterable or value is mapping or value | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "var '" ~ name ~ "' must be a list of month numbers 1-12, got: " ~ given
-        ) }}
+        {{ exceptions.raise_compiler_error(expected ~ given) }}
     {%- endif -%}
-    {%- set months = [] -%}
+    {%- set numbers = [] -%}
     {%- for item in value -%}
         {%- set text = item | string | trim -%}
-        {%- if not modules.re.fullmatch('[0-9]{1,2}', text) or not (1 <= text | int <= 12) -%}
+        {%- if not modules.re.fullmatch('[0-9]{1,2}', text) or not (1 <= text | int <= highest) -%}
+            {{ exceptions.raise_compiler_error(expected ~ given) }}
+        {%- endif -%}
+        {%- if text | int in numbers -%}
             {{ exceptions.raise_compiler_error(
-                "var '" ~ name ~ "' must be a list of month numbers 1-12, got: " ~ given
+                "var '" ~ name ~ "' lists " ~ noun ~ " " ~ text ~ " twice, got: " ~ given
             ) }}
         {%- endif -%}
-        {%- if text | int in months -%}
-            {{ exceptions.raise_compiler_error(
-                "var '" ~ name ~ "' lists month " ~ text ~ " twice, got: " ~ given
-            ) }}
-        {%- endif -%}
-        {%- do months.append(text | int) -%}
+        {%- do numbers.append(text | int) -%}
     {%- endfor -%}
-    {{ return(months) }}
+    {{ return(numbers) }}
 {% endmacro %}
 
 

@@ -11,7 +11,9 @@ the rules step by step in plain Python, favouring clarity over speed:
 4. Assign each customer the first lifecycle segment whose rule matches.
 5. Score recency, frequency and money among the purchasers, name the RFM segment from the map,
    and add the overlays (value tier, bargain hunter, seasonal, channel, re-engaged, infrequent,
-   business customer, referrer, age band, region).
+   business customer, referrer, age band, region, subregion), and the buying timing (weekend,
+   holiday and anniversary buyers), the prospect type (suspect or prospect) of customers
+   without a purchase and the unhappy customers (docs/customer-types.md).
 
 `reference_segments` returns one row per customer of the as-of population and
 `reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded.
@@ -100,6 +102,16 @@ OUTPUT_COLUMNS = [
     "prior_expected_interval_days",
     "is_re_engaged",
     "is_infrequent",
+    "weekend_purchase_days",
+    "weekend_purchase_day_share",
+    "is_weekend_buyer",
+    "holiday_purchase_days",
+    "holiday_purchase_day_share",
+    "holiday_years",
+    "is_holiday_buyer",
+    "anniversary_purchase_days",
+    "anniversary_years",
+    "is_anniversary_buyer",
     "is_b2b",
     "referred_customers",
     "is_referrer",
@@ -107,6 +119,16 @@ OUTPUT_COLUMNS = [
     "age_band",
     "country_code",
     "region",
+    "subregion",
+    "prospect_type",
+    "profile_cell",
+    "profile_cell_customers",
+    "profile_cell_conversion_rate",
+    "population_conversion_rate",
+    "recent_received_orders",
+    "recent_returned_orders",
+    "recent_returned_order_share",
+    "is_unhappy",
 ]
 
 _CENT = Decimal("0.01")
@@ -150,6 +172,21 @@ class Settings:
     referrer_min_referrals: int = 1
     infrequent_multiplier: float = 2
     max_plausible_age: int = 100
+    weekend_days: tuple[int, ...] = (6, 7)  # ISO days, 1 Monday ... 7 Sunday
+    weekend_min_purchase_days: int = 4
+    weekend_min_share: Decimal = Decimal("0.75")
+    holiday_min_share: Decimal = Decimal("0.5")
+    holiday_min_years: int = 2
+    anniversary_window_days: int = 7
+    anniversary_min_purchase_days: int = 2
+    anniversary_min_share: Decimal = Decimal("0.5")
+    anniversary_min_years: int = 2
+    suspect_min_tenure_days: int = 90
+    suspect_min_lift: float = 1.1
+    suspect_min_cell_customers: int = 30
+    unhappy_window_days: int = 365
+    unhappy_min_orders: int = 3
+    unhappy_min_returned_share: Decimal = Decimal("0.5")
     future_tolerance_hours: int = 24
     # when the build started (UTC, naive); None: now
     run_started_at: datetime | None = None
@@ -185,6 +222,19 @@ def clean_id(value: object) -> str | None:
     if text is None:
         return None
     return " ".join(text.split())
+
+
+def clean_gender(value: object) -> str:
+    """female, male, unknown (missing) or other."""
+    text = clean_id(value)
+    if text is None:
+        return "unknown"
+    folded = text.lower()
+    if folded in {"f", "female", "woman", "nu", "nữ"}:
+        return "female"
+    if folded in {"m", "male", "man", "nam"}:
+        return "male"
+    return "other"
 
 
 def parse_timestamp(value: object) -> datetime | None:
@@ -329,6 +379,8 @@ class _Customer:
     country_code: str | None = None
     company_name: str | None = None
     referred_by: str | None = None
+    city: str | None = None
+    gender: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -357,6 +409,8 @@ def _kept_customer(customer_id: str, row: dict[str, object], cutoff: datetime) -
         country_code="".join(country.split()).upper() if country is not None else None,
         company_name=clean_id(row.get("company_name")),
         referred_by=clean_id(row.get("referred_by_customer_id")),
+        city=_text(row.get("city")),
+        gender=clean_gender(row.get("gender")),
     )
 
 
@@ -571,6 +625,98 @@ def read_country_regions(path: Path = SEEDS / "country_regions.csv") -> dict[str
     return dict(zip(table["country_code"], table["region"], strict=True))
 
 
+def read_subregions(path: Path = SEEDS / "subregions.csv") -> dict[tuple[str, str], str]:
+    """The seed's subregion of every (country code, place key)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    keys = zip(table["country_code"], table["place_key"], strict=True)
+    return dict(zip(keys, table["subregion"], strict=True))
+
+
+# Punctuation matched as a space; a leading tỉnh / thành phố / tp and a trailing city / province
+# are not part of a place's name.
+_PLACE_PUNCTUATION = re.compile("[-\u2013\u2014_.,;:'\"()/]+")
+_PLACE_PREFIX = re.compile(r"^(tỉnh|tinh|thành phố|thanh pho|tp) ")
+_PLACE_SUFFIX = re.compile(r" (city|province)$")
+
+
+def place_key(city: str | None) -> str | None:
+    """A city or province name as the seed subregions lists it (docs/customer-types.md)."""
+    if city is None:
+        return None
+    text = _WHITE_SPACE.sub(" ", _PLACE_PUNCTUATION.sub(" ", city.lower())).strip()
+    key = _PLACE_SUFFIX.sub("", _PLACE_PREFIX.sub("", text)).strip()
+    return key or None
+
+
+@dataclass(frozen=True)
+class HolidayWindow:
+    holiday_date: date
+    start: date
+    end: date
+
+
+def read_holiday_windows(path: Path = SEEDS / "holiday_windows.csv") -> list[HolidayWindow]:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return [
+        HolidayWindow(*(date.fromisoformat(row[c]) for c in ("holiday_date", "window_start_date",
+                                                             "window_end_date")))
+        for _, row in frame.iterrows()
+    ]  # fmt: skip
+
+
+def _add_years(anchor: date, years: int) -> date:
+    """The anniversary `years` after `anchor`; 29 February falls on 28 February in common years."""
+    try:
+        return anchor.replace(year=anchor.year + years)
+    except ValueError:
+        return anchor.replace(year=anchor.year + years, day=28)
+
+
+def _timing(
+    days: list[date], customer: _Customer, windows: list[HolidayWindow], settings: Settings
+) -> dict[str, object]:
+    """The buying-timing columns of one customer from their purchase days."""
+    weekend = sum(1 for day in days if day.isoweekday() in settings.weekend_days)
+    holiday_days: set[date] = set()
+    holiday_years: set[int] = set()
+    for day in days:
+        for window in windows:
+            if window.start <= day <= window.end:
+                holiday_days.add(day)
+                holiday_years.add(window.holiday_date.year)
+    near_days: set[date] = set()
+    near_years: set[int] = set()
+    anchors = [(customer.birth_date, 0), (customer.signed_up_on, 1)]
+    for day in days:
+        for anchor, first in anchors:
+            if anchor is None:
+                continue
+            for number in range(day.year - anchor.year - 1, day.year - anchor.year + 2):
+                if number < first:
+                    continue
+                anniversary = _add_years(anchor, number)
+                if abs((day - anniversary).days) <= settings.anniversary_window_days:
+                    near_days.add(day)
+                    near_years.add(anniversary.year)
+    n = len(days)
+    return {
+        "weekend_purchase_days": weekend,
+        "weekend_purchase_day_share": weekend / n if n else None,
+        "is_weekend_buyer": n >= settings.weekend_min_purchase_days
+        and weekend >= Decimal(str(settings.weekend_min_share)) * n,
+        "holiday_purchase_days": len(holiday_days),
+        "holiday_purchase_day_share": len(holiday_days) / n if n else None,
+        "holiday_years": len(holiday_years),
+        "is_holiday_buyer": len(holiday_days) >= Decimal(str(settings.holiday_min_share)) * n
+        and len(holiday_years) >= settings.holiday_min_years,
+        "anniversary_purchase_days": len(near_days),
+        "anniversary_years": len(near_years),
+        "is_anniversary_buyer": len(near_days) >= settings.anniversary_min_purchase_days
+        and len(near_days) >= Decimal(str(settings.anniversary_min_share)) * n
+        and len(near_years) >= settings.anniversary_min_years,
+    }
+
+
 def _scores(values: dict[str, Any], better: str) -> dict[str, int]:
     """1 + floor(5 x (purchasers with a strictly worse value) / purchasers), per customer.
 
@@ -636,6 +782,8 @@ class _Population:
     referrals: Counter[str]  # customer_id -> referred customers of the population
     rfm_map: dict[tuple[int, ...], str]
     regions: dict[str, str]
+    subregions: dict[tuple[str, str], str]
+    holiday_windows: list[HolidayWindow]
 
 
 def _overlays(
@@ -712,6 +860,7 @@ def _overlays(
         and prior_expected is not None
         and last_gap > float(settings.lapsed_multiplier) * prior_expected,
         "is_infrequent": infrequent,
+        **_timing(days, customer, population.holiday_windows, settings),
         "is_b2b": customer.company_name is not None,
         "referred_customers": referred,
         "is_referrer": referred >= settings.referrer_min_referrals,
@@ -719,6 +868,64 @@ def _overlays(
         "age_band": _age_band(age, settings),
         "country_code": customer.country_code,
         "region": region,
+        "subregion": population.subregions.get(
+            (customer.country_code or "", place_key(customer.city) or "")
+        ),
+    }
+
+
+def _add_prospect_types(
+    rows: list[dict[str, object]], customers: dict[str, _Customer], as_of: date, settings: Settings
+) -> None:
+    """The profile cell, its conversion and the prospect type of every row (in place)."""
+    cells: dict[str, list[bool]] = defaultdict(list)  # cell -> converted, of those with time
+    everyone: list[bool] = []
+    for row in rows:
+        customer = customers[str(row["customer_id"])]
+        business = "business" if row["is_b2b"] else "consumer"
+        row["profile_cell"] = f"{row['region']}|{row['age_band']}|{customer.gender}|{business}"
+        signed_up = customer.signed_up_on
+        if signed_up is not None and (as_of - signed_up).days >= settings.suspect_min_tenure_days:
+            converted = int(str(row["purchase_days"])) > 0
+            cells[row["profile_cell"]].append(converted)
+            everyone.append(converted)
+    population_rate = sum(everyone) / len(everyone) if everyone else None
+    for row in rows:
+        cell = cells.get(str(row["profile_cell"]), [])
+        rate = sum(cell) / len(cell) if cell else None
+        row["profile_cell_customers"] = len(cell)
+        row["profile_cell_conversion_rate"] = rate
+        row["population_conversion_rate"] = population_rate
+        if int(str(row["purchase_days"])) > 0:
+            row["prospect_type"] = None
+        elif (
+            len(cell) >= settings.suspect_min_cell_customers
+            and rate is not None
+            and population_rate is not None
+            and rate >= float(settings.suspect_min_lift) * population_rate
+        ):
+            row["prospect_type"] = "suspect"
+        else:
+            row["prospect_type"] = "prospect"
+
+
+RECEIVED_STATUSES = PURCHASE_STATUSES | {"returned", "refunded"}
+
+
+def _unhappiness(orders: list[_Order], as_of: date, settings: Settings) -> dict[str, object]:
+    """The unhappy columns of one customer from their kept orders (any status, any date)."""
+    start = as_of - timedelta(days=settings.unhappy_window_days)
+    received = [
+        o for o in orders if o.status in RECEIVED_STATUSES and start < o.ordered_on <= as_of
+    ]
+    returned = sum(1 for o in received if o.status in {"returned", "refunded"})
+    share = Decimal(str(settings.unhappy_min_returned_share))
+    return {
+        "recent_received_orders": len(received),
+        "recent_returned_orders": returned,
+        "recent_returned_order_share": returned / len(received) if received else None,
+        "is_unhappy": len(received) >= settings.unhappy_min_orders
+        and returned >= share * len(received),
     }
 
 
@@ -734,6 +941,8 @@ def reference_segments(
     settings: Settings | None = None,
     rfm_segment_map: dict[tuple[int, ...], str] | None = None,
     country_regions: dict[str, str] | None = None,
+    holiday_windows: list[HolidayWindow] | None = None,
+    subregions: dict[tuple[str, str], str] | None = None,
 ) -> pd.DataFrame:
     """One row per customer of the as-of population, sorted by customer_id.
 
@@ -781,8 +990,13 @@ def reference_segments(
         ),
         rfm_map=rfm_segment_map if rfm_segment_map is not None else read_rfm_segment_map(),
         regions=country_regions if country_regions is not None else read_country_regions(),
+        subregions=subregions if subregions is not None else read_subregions(),
+        holiday_windows=holiday_windows if holiday_windows is not None else read_holiday_windows(),
     )
 
+    orders_by_customer: dict[str, list[_Order]] = defaultdict(list)
+    for order in cleaned.orders:
+        orders_by_customer[order.customer_id].append(order)
     rows: list[dict[str, object]] = []
     for figures in all_figures:
         expected = _expected_interval(figures, baseline, settings)
@@ -806,8 +1020,10 @@ def reference_segments(
                 "total_revenue": figures.total_revenue,
                 "as_of_date": as_of,
                 **overlays,
+                **_unhappiness(orders_by_customer[figures.customer_id], as_of, settings),
             }
         )
+    _add_prospect_types(rows, cleaned.customers, as_of, settings)
     return _frame(rows)
 
 

@@ -39,7 +39,7 @@ select *
 from compared
 where
     not (
-        {{ column_name }} = expected_value
+        coalesce({{ column_name }} = expected_value, false)
         or ({{ column_name }} is null and expected_value is null)
     )
 

@@ -1,9 +1,9 @@
 {{ config(enabled=var('use_sample_data', false) is sameas true and not var('raw_dir', none)) }}
 {#-
     The bundled sample is a demonstration: it shows every label of customer_segments at least
-    once (every lifecycle and RFM segment, score, value tier, overlay value, age band and
-    region). Returns a row per label no customer has. Only when the sample is read
-    (use_sample_data), not on raw tables or raw files.
+    once (every lifecycle and RFM segment, score, value tier, overlay value, age band, region
+    and customer type of docs/customer-types.md). Returns a row per label no customer has. Only
+    when the sample is read (use_sample_data), not on raw tables or raw files.
 -#}
 {%- set fixed_labels = {
     'lifecycle_segment': lifecycle_segments(),
@@ -13,10 +13,12 @@
     'value_tier': ['vip', 'high', 'medium', 'low', 'none'],
     'preferred_channel': known_order_channels() + ['unknown', 'none'],
     'age_band': age_bands() | map(attribute=0) | list + ['unknown'],
+    'prospect_type': ['suspect', 'prospect'],
 } -%}
 {%- set flags = [
     'is_vip', 'is_bargain_hunter', 'is_seasonal', 'is_omnichannel', 'is_re_engaged',
-    'is_infrequent', 'is_b2b', 'is_referrer',
+    'is_infrequent', 'is_b2b', 'is_referrer', 'is_weekend_buyer', 'is_holiday_buyer',
+    'is_anniversary_buyer', 'is_unhappy',
 ] -%}
 
 with
@@ -60,12 +62,17 @@ expected_labels as (
     select
         'region' as label_column,
         'unknown' as label_value
+    union all
+    select distinct
+        'subregion' as label_column,
+        subregion as label_value
+    from {{ ref('subregions') }}
 
 ),
 
 shown_labels as (
 
-    {% for column in fixed_labels.keys() | list + flags + ['rfm_segment', 'region'] -%}
+    {% for column in fixed_labels.keys() | list + flags + ['rfm_segment', 'region', 'subregion'] -%}
         select distinct
             '{{ column }}' as label_column,
             cast({{ column }} as {{ dbt.type_string() }}) as label_value

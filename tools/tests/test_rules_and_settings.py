@@ -155,6 +155,30 @@ OVERLAY_CORRUPTIONS = [
         + _one_row("region = 'europe'"),
         ["overlay_rule_region"],
     ),
+    (
+        "update marts.customer_segments set is_weekend_buyer = false where "
+        + _one_row("is_weekend_buyer"),
+        ["type_rule_weekend_buyer"],
+    ),
+    (
+        "update marts.customer_segments set is_holiday_buyer = false where "
+        + _one_row("is_holiday_buyer"),
+        ["type_rule_holiday_buyer"],
+    ),
+    (
+        "update marts.customer_segments set is_anniversary_buyer = false where "
+        + _one_row("is_anniversary_buyer"),
+        ["type_rule_anniversary_buyer"],
+    ),
+    (
+        "update marts.customer_segments set prospect_type = 'suspect' where "
+        + _one_row("prospect_type = 'prospect'"),
+        ["type_rule_prospect_type"],
+    ),
+    (
+        "update marts.customer_segments set is_unhappy = false where " + _one_row("is_unhappy"),
+        ["type_rule_unhappy"],
+    ),
 ]
 
 
@@ -212,6 +236,15 @@ def test_rule_tests_pass_on_the_built_data(default_build: Build, tmp_path: Path)
         ({"seasonal_months": [11, 13]}, "var 'seasonal_months' must be a list of month numbers"),
         ({"seasonal_months": "11,11"}, "var 'seasonal_months' lists month 11 twice"),
         ({"omnichannel_min_channels": 1}, "var 'omnichannel_min_channels' must be at least 2"),
+        ({"weekend_days": [6, 8]}, "var 'weekend_days' must be a list of ISO day numbers 1-7"),
+        ({"weekend_days": "7,7"}, "var 'weekend_days' lists ISO day 7 twice"),
+        ({"holiday_min_years": 0}, "var 'holiday_min_years' must be at least 1"),
+        ({"anniversary_min_share": 1.2}, "var 'anniversary_min_share' is a share and must not"),
+        ({"anniversary_window_days": 2.5}, "var 'anniversary_window_days' must be a whole number"),
+        ({"suspect_min_cell_customers": 0}, "var 'suspect_min_cell_customers' must be at least 1"),
+        ({"suspect_min_lift": "high"}, "var 'suspect_min_lift' must be a number"),
+        ({"unhappy_window_days": 0}, "var 'unhappy_window_days' must be at least 1"),
+        ({"unhappy_min_returned_share": 2}, "var 'unhappy_min_returned_share' is a share"),
     ],
 )
 def test_bad_vars_stop_the_build_naming_the_var(

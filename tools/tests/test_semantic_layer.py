@@ -101,6 +101,40 @@ def test_metrics_by_segment_match_the_mart(
             assert _close(row[metric], value), (segment, metric, row[metric], value)
 
 
+# The customer types beside the lifecycle segment (docs/customer-types.md): dimensions.
+TYPE_DIMENSIONS = [
+    "is_weekend_buyer",
+    "is_holiday_buyer",
+    "is_anniversary_buyer",
+    "subregion",
+    "prospect_type",
+    "is_unhappy",
+]
+
+
+@pytest.mark.parametrize("dimension", TYPE_DIMENSIONS)
+def test_customers_by_type_match_the_mart(
+    mf_project: Path, default_build: Build, tmp_path: Path, dimension: str
+) -> None:
+    rows = _mf_query(
+        mf_project,
+        tmp_path / f"by_{dimension}.csv",
+        ["--metrics", "customers", "--group-by", f"customer__{dimension}"],
+        DBT_DUCKDB_PATH=str(default_build.database),
+    )
+    expected = default_build.query(
+        f"select cast({dimension} as varchar) as value, count(*) as customers"
+        f" from marts.customer_segments group by {dimension}"
+    )
+    shown = {
+        (row[f"customer__{dimension}"] or "none").lower(): _number(row["customers"]) for row in rows
+    }
+    assert shown == {
+        "none" if value is None or value != value else str(value).lower(): float(customers)
+        for value, customers in zip(expected["value"], expected["customers"], strict=True)
+    }
+
+
 def test_churn_rate_is_churned_over_buyers(
     mf_project: Path, default_build: Build, tmp_path: Path
 ) -> None:

@@ -1,6 +1,7 @@
 {#-
     Profile overlays (docs/rules.md, "Overlays"): business customer, referrer, age band on the as-of
-    date and region of the country. Names, emails, phones and birth dates stay in staging.
+    date, region of the country and region within the country (subregion, from the city or
+    province: docs/customer-types.md). Names, emails, phones and birth dates stay in staging.
 -#}
 {%- set max_age = segmentation_setting('max_plausible_age') -%}
 
@@ -21,6 +22,12 @@ customers as (
 country_regions as (
 
     select * from {{ ref('country_regions') }}
+
+),
+
+subregions as (
+
+    select * from {{ ref('subregions') }}
 
 ),
 
@@ -45,6 +52,7 @@ profiles as (
         population.customer_id,
         customers.country_code,
         country_regions.region,
+        {{ place_key('customers.city') }} as place_key,
         customers.company_name is not null as is_b2b,
         coalesce(referrals.referred_customers, 0) as referred_customers,
         {{ age_in_years('customers.birth_date', 'population.as_of_date') }} as age_years
@@ -59,12 +67,28 @@ profiles as (
 
 ),
 
+placed as (
+
+    select
+        profiles.*,
+        subregions.subregion
+
+    from profiles
+    left join subregions
+        on
+            profiles.country_code = subregions.country_code
+            and profiles.place_key = subregions.place_key
+
+),
+
 final as (
 
     select
         customer_id,
         country_code,
         coalesce(region, 'unknown') as region,
+        place_key,
+        subregion,
         age_years,
         case
             when age_years is null or age_years < 0 or age_years > {{ max_age }} then 'unknown'
@@ -76,7 +100,7 @@ final as (
         referred_customers,
         referred_customers >= {{ segmentation_setting('referrer_min_referrals') }} as is_referrer
 
-    from profiles
+    from placed
 
 )
 

@@ -58,7 +58,22 @@ resolved as (
         {{ segmentation_setting('omnichannel_min_channels') }} as omnichannel_min_channels,
         {{ segmentation_setting('referrer_min_referrals') }} as referrer_min_referrals,
         {{ segmentation_setting('infrequent_multiplier') }} as infrequent_multiplier,
-        {{ segmentation_setting('max_plausible_age') }} as max_plausible_age
+        {{ segmentation_setting('max_plausible_age') }} as max_plausible_age,
+        '{{ segmentation_setting('weekend_days') | join(',') }}' as weekend_days,
+        {{ segmentation_setting('weekend_min_purchase_days') }} as weekend_min_purchase_days,
+        {{ segmentation_setting('weekend_min_share') }} as weekend_min_share,
+        {{ segmentation_setting('holiday_min_share') }} as holiday_min_share,
+        {{ segmentation_setting('holiday_min_years') }} as holiday_min_years,
+        {{ segmentation_setting('anniversary_window_days') }} as anniversary_window_days,
+        {{ segmentation_setting('anniversary_min_purchase_days') }} as anniversary_min_purchase_days,
+        {{ segmentation_setting('anniversary_min_share') }} as anniversary_min_share,
+        {{ segmentation_setting('anniversary_min_years') }} as anniversary_min_years,
+        {{ segmentation_setting('suspect_min_tenure_days') }} as suspect_min_tenure_days,
+        {{ segmentation_setting('suspect_min_lift') }} as suspect_min_lift,
+        {{ segmentation_setting('suspect_min_cell_customers') }} as suspect_min_cell_customers,
+        {{ segmentation_setting('unhappy_window_days') }} as unhappy_window_days,
+        {{ segmentation_setting('unhappy_min_orders') }} as unhappy_min_orders,
+        {{ segmentation_setting('unhappy_min_returned_share') }} as unhappy_min_returned_share
 
     from latest_dates
 

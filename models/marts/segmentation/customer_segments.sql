@@ -28,6 +28,12 @@ behaviour as (
 
 ),
 
+timing as (
+
+    select * from {{ ref('int_customers_timed') }}
+
+),
+
 profiles as (
 
     select * from {{ ref('int_customers_profiled') }}
@@ -37,6 +43,12 @@ profiles as (
 explanations as (
 
     select * from {{ ref('int_customers_explained') }}
+
+),
+
+types as (
+
+    select * from {{ ref('int_customers_typed') }}
 
 ),
 
@@ -96,6 +108,16 @@ final as (
         behaviour.prior_expected_interval_days,
         behaviour.is_re_engaged,
         behaviour.is_infrequent,
+        timing.weekend_purchase_days,
+        timing.weekend_purchase_day_share,
+        timing.is_weekend_buyer,
+        timing.holiday_purchase_days,
+        timing.holiday_purchase_day_share,
+        timing.holiday_years,
+        timing.is_holiday_buyer,
+        timing.anniversary_purchase_days,
+        timing.anniversary_years,
+        timing.is_anniversary_buyer,
         profiles.is_b2b,
         profiles.referred_customers,
         profiles.is_referrer,
@@ -103,6 +125,16 @@ final as (
         profiles.age_band,
         profiles.country_code,
         profiles.region,
+        profiles.subregion,
+        types.prospect_type,
+        types.profile_cell,
+        types.profile_cell_customers,
+        types.profile_cell_conversion_rate,
+        types.population_conversion_rate,
+        types.recent_received_orders,
+        types.recent_returned_orders,
+        types.recent_returned_order_share,
+        types.is_unhappy,
         predictions.p_alive,
         predictions.expected_purchases_90d,
         predictions.expected_purchases,
@@ -121,8 +153,12 @@ final as (
         on labelled.customer_id = value_tiers.customer_id
     left join behaviour
         on labelled.customer_id = behaviour.customer_id
+    left join timing
+        on labelled.customer_id = timing.customer_id
     left join profiles
         on labelled.customer_id = profiles.customer_id
+    left join types
+        on labelled.customer_id = types.customer_id
     left join predictions
         on labelled.customer_id = predictions.customer_id
     left join explanations

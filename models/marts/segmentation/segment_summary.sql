@@ -1,3 +1,12 @@
+{#- customers of each segment who carry a type beside it (docs/customer-types.md): column, flag -#}
+{%- set type_counts = [
+    ('weekend_buyers', 'is_weekend_buyer'),
+    ('holiday_buyers', 'is_holiday_buyer'),
+    ('anniversary_buyers', 'is_anniversary_buyer'),
+    ('suspects', "prospect_type = 'suspect'"),
+    ('unhappy_customers', 'is_unhappy'),
+] -%}
+
 with
 
 customer_segments as (
@@ -23,6 +32,9 @@ segment_totals as (
         lifecycle_segment,
         count(*) as customers,
         cast(sum(order_count) as {{ dbt.type_bigint() }}) as orders,
+        {%- for column, flag in type_counts %}
+            cast(sum(case when {{ flag }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as {{ column }},
+        {%- endfor %}
         sum(total_revenue) as total_revenue
 
     from customer_segments
@@ -56,6 +68,9 @@ shares as (
         ) as revenue_share,
         cast(segment_totals.total_revenue / segment_totals.customers as decimal(18, 2))
             as revenue_per_customer,
+        {%- for column, flag in type_counts %}
+            coalesce(segment_totals.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
         as_of.as_of_date
 
     from segments
