@@ -312,7 +312,9 @@ def _read_actions(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         row = connection.execute(f"select {sums} from marts.customer_segments").fetchone() or ()
         extras["overlays"] = dict(zip(flags, (int(value) for value in row), strict=True))
     if {"lifecycle_segment", "is_referrer"} <= columns:
-        known = [(name, rule) for name, _, rule in CUSTOMER_TYPES if rule]
+        known = [
+            (name, rule) for name, _, rule in CUSTOMER_TYPES if rule and rule.split()[0] in columns
+        ]
         sums = ", ".join(f"count(*) filter (where {rule})" for _, rule in known)
         row = connection.execute(f"select {sums} from marts.customer_segments").fetchone() or ()
         extras["types"] = dict(zip([n for n, _ in known], (int(v) for v in row), strict=True))
@@ -573,7 +575,7 @@ def _overlays_section(data: ReportData, lang: str) -> str:
         rows = []
         for name, name_vi, rule in CUSTOMER_TYPES:
             shown = name if lang == "en" else name_vi
-            if rule is None:
+            if rule is None or name not in types:
                 rows.append([_e(shown), _e(text(lang, "not in the data")), ""])
             else:
                 rows.append([_e(shown), f"<code>{_e(rule)}</code>", f"{types[name]:,}"])

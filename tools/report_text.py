@@ -166,10 +166,11 @@ SEGMENT_LABELS: dict[str, dict[str, str]] = {
 }
 
 # The 13 customer types of the main article (seed document 001) and where the marts have them:
-# (type in English, in Vietnamese, column or lifecycle segment that holds it, or None).
+# (type in English, in Vietnamese, the condition on customer_segments that holds it, or None; a
+# condition whose first column is not published counts as not in the data).
 CUSTOMER_TYPES: list[tuple[str, str, str | None]] = [
-    ("prospect", "khách hàng tiềm năng", "lifecycle_segment = 'prospect'"),
-    ("suspect", "khách hàng nghi vấn", None),
+    ("prospect", "khách hàng tiềm năng", "prospect_type = 'prospect'"),
+    ("suspect", "khách hàng nghi vấn", "prospect_type = 'suspect'"),
     ("lead", "khách hàng triển vọng", None),
     ("new", "khách hàng mới", "lifecycle_segment = 'new'"),
     ("active", "khách hàng đang hoạt động", "lifecycle_segment = 'active'"),
@@ -177,7 +178,7 @@ CUSTOMER_TYPES: list[tuple[str, str, str | None]] = [
     ("repeat", "khách hàng mua lại", "lifecycle_segment = 'repeat'"),
     ("at risk", "khách hàng có nguy cơ", "lifecycle_segment = 'at_risk'"),
     ("lapsed", "khách hàng lâu không mua", "lifecycle_segment in ('lapsed', 'churned')"),
-    ("unhappy", "khách hàng không hài lòng", None),
+    ("unhappy", "khách hàng không hài lòng", "is_unhappy"),
     ("loyal", "khách hàng trung thành", "lifecycle_segment = 'loyal'"),
     ("referral", "khách hàng giới thiệu", "is_referrer"),
     ("advocate", "khách hàng ủng hộ", None),
