@@ -12,21 +12,22 @@
     {%- set new_days = segmentation_setting('new_customer_days') -%}
     {%- set loyal_orders = segmentation_setting('loyal_min_orders') -%}
     {%- set loyal_days = segmentation_setting('loyal_min_tenure_days') -%}
-    {%- set first_days = reason_number(p ~ 'days_since_first_order', 0) -%}
-    {%- set last_days = reason_number(p ~ 'days_since_last_order', 0) -%}
+    {%- set first_days = reason_count(p ~ 'days_since_first_order', 'day') -%}
+    {%- set last_days = reason_count(p ~ 'days_since_last_order', 'day') -%}
+    {%- set last_figure = reason_number(p ~ 'days_since_last_order', 0) -%}
     {%- set expected = reason_number(p ~ 'expected_interval_days') -%}
     {%- set rungs = [
         {
             'segment': 'prospect',
             'condition': p ~ 'purchase_days = 0',
             'matched': "'no purchase by the as-of date (0 purchase days)'",
-            'unmatched': reason_number(p ~ 'purchase_days', 0) ~ " || ' purchase days'",
+            'unmatched': reason_count(p ~ 'purchase_days', 'purchase day'),
         },
         {
             'segment': 'new',
             'condition': p ~ 'purchase_days > 0 and ' ~ p ~ 'days_since_first_order <= ' ~ new_days,
-            'matched': "'first purchase ' || " ~ first_days ~ " || ' days ago ≤ " ~ new_days ~ "'",
-            'unmatched': "'first purchase ' || " ~ first_days ~ " || ' days ago > " ~ new_days ~ "'",
+            'matched': "'first purchase ' || " ~ first_days ~ " || ' ago ≤ " ~ new_days ~ "'",
+            'unmatched': "'first purchase ' || " ~ first_days ~ " || ' ago > " ~ new_days ~ "'",
         },
     ] -%}
     {%- for segment in ['churned', 'lapsed', 'at_risk'] -%}
@@ -35,20 +36,20 @@
         {%- do rungs.append({
             'segment': segment,
             'condition': p ~ 'days_since_last_order > ' ~ multiplier ~ ' * ' ~ p ~ 'expected_interval_days',
-            'matched': last_days ~ " || ' days since the last purchase > " ~ multiplier
+            'matched': last_days ~ " || ' since the last purchase > " ~ multiplier
                 ~ " × the expected ' || " ~ expected ~ " || ' days'",
             'unmatched': "case when " ~ p ~ "expected_interval_days is null then 'no expected interval' else "
-                ~ last_days ~ " || ' ≤ ' || " ~ threshold ~ " end",
+                ~ last_figure ~ " || ' ≤ ' || " ~ threshold ~ " end",
         }) -%}
     {%- endfor -%}
     {%- do rungs.append({
         'segment': 'loyal',
         'condition': p ~ 'order_count >= ' ~ loyal_orders ~ ' and ' ~ p ~ 'days_since_first_order >= ' ~ loyal_days,
-        'matched': reason_number(p ~ 'order_count', 0) ~ " || ' purchases ≥ " ~ loyal_orders
-            ~ " and first purchase ' || " ~ first_days ~ " || ' days ago ≥ " ~ loyal_days ~ "'",
+        'matched': reason_count(p ~ 'order_count', 'purchase') ~ " || ' ≥ " ~ loyal_orders
+            ~ " and first purchase ' || " ~ first_days ~ " || ' ago ≥ " ~ loyal_days ~ "'",
         'unmatched': "case when " ~ p ~ "order_count < " ~ loyal_orders ~ " then "
-            ~ reason_number(p ~ 'order_count', 0) ~ " || ' purchases < " ~ loyal_orders ~ "' else "
-            ~ "'first purchase ' || " ~ first_days ~ " || ' days ago < " ~ loyal_days ~ "' end",
+            ~ reason_count(p ~ 'order_count', 'purchase') ~ " || ' < " ~ loyal_orders ~ "' else "
+            ~ "'first purchase ' || " ~ first_days ~ " || ' ago < " ~ loyal_days ~ "' end",
     }) -%}
     {%- do rungs.append({
         'segment': 'repeat',
@@ -59,11 +60,20 @@
     {%- do rungs.append({
         'segment': 'active',
         'condition': p ~ 'purchase_days = 1',
-        'matched': "'1 purchase day, ' || " ~ last_days ~ " || ' days ago, within the expected ' || coalesce("
+        'matched': "'1 purchase day, ' || " ~ last_days ~ " || ' ago, within the expected ' || coalesce("
             ~ expected ~ " || ' days', 'interval')",
         'unmatched': "''",
     }) -%}
     {{ return(rungs) }}
+{%- endmacro %}
+
+
+{#- A count and its noun for a reason, singular for 1 ('1 day', '2 days'), on every engine. -#}
+{% macro reason_count(expression, noun) -%}
+    {{ return(
+        'cast(' ~ expression ~ ' as ' ~ dbt.type_string() ~ ") || case when " ~ expression
+        ~ " = 1 then ' " ~ noun ~ "' else ' " ~ noun ~ "s' end"
+    ) }}
 {%- endmacro %}
 
 

@@ -15,8 +15,14 @@ segments as (
 
     select
         *,
-        cast(days_since_first_order as {{ text }}) as first_text,
         cast(days_since_last_order as {{ text }}) as last_text,
+        -- a count of 1 takes the singular
+        cast(days_since_first_order as {{ text }})
+        || case when days_since_first_order = 1 then ' day' else ' days' end as first_days_text,
+        cast(days_since_last_order as {{ text }})
+        || case when days_since_last_order = 1 then ' day' else ' days' end as last_days_text,
+        cast(order_count as {{ text }})
+        || case when order_count = 1 then ' purchase' else ' purchases' end as order_count_text,
         cast(cast(expected_interval_days as decimal(18, 1)) as {{ text }}) as expected_text,
         coalesce(overlay_reasons, '') as overlays
 
@@ -38,18 +44,18 @@ checked as (
             when purchase_days = 0 and segment_reason not like '%(0 purchase days)%' then 'prospect figures'
             when
                 purchase_days > 0
-                and segment_reason not like '%first purchase ' || first_text || ' days ago%'
+                and segment_reason not like '%first purchase ' || first_days_text || ' ago%'
                 then 'days since the first purchase'
             when
                 lifecycle_segment in ('churned', 'lapsed', 'at_risk')
-                and segment_reason not like lifecycle_segment || ': ' || last_text
-                || ' days since the last purchase > '
+                and segment_reason not like lifecycle_segment || ': ' || last_days_text
+                || ' since the last purchase > '
                 || '{{ segmentation_setting("churned_multiplier") }}' || ' × the expected ' || expected_text || ' days%'
-                and segment_reason not like lifecycle_segment || ': ' || last_text
-                || ' days since the last purchase > '
+                and segment_reason not like lifecycle_segment || ': ' || last_days_text
+                || ' since the last purchase > '
                 || '{{ segmentation_setting("lapsed_multiplier") }}' || ' × the expected ' || expected_text || ' days%'
-                and segment_reason not like lifecycle_segment || ': ' || last_text
-                || ' days since the last purchase > '
+                and segment_reason not like lifecycle_segment || ': ' || last_days_text
+                || ' since the last purchase > '
                 || '{{ segmentation_setting("at_risk_multiplier") }}' || ' × the expected ' || expected_text || ' days%'
                 then 'days since the last purchase against the expected interval'
             when
@@ -59,7 +65,7 @@ checked as (
                 then 'why not at risk'
             when
                 lifecycle_segment = 'loyal'
-                and segment_reason not like 'loyal: ' || cast(order_count as {{ text }}) || ' purchases ≥ %'
+                and segment_reason not like 'loyal: ' || order_count_text || ' ≥ %'
                 then 'loyal purchases'
             when
                 lifecycle_segment = 'repeat'
@@ -67,7 +73,7 @@ checked as (
                 then 'repeat purchase days'
             when
                 lifecycle_segment = 'active'
-                and segment_reason not like 'active: 1 purchase day, ' || last_text || ' days ago%'
+                and segment_reason not like 'active: 1 purchase day, ' || last_days_text || ' ago%'
                 then 'active figures'
             {%- for overlay, flag in overlay_flags %}
                 when

@@ -131,7 +131,7 @@ def test_second_export_reports_entries_and_exits(tmp_path: Path) -> None:
             "Dung",
             "Pham",
             "VN",
-            "new: first purchase 1 days ago ≤ 30",
+            "new: first purchase 1 day ago ≤ 30",
         ),
     ]
     result = audiences.export(
