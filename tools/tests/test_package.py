@@ -172,8 +172,10 @@ def test_consumer_reads_its_own_raw_tables_and_loads_no_sample(
     assert tables(consumer.database, "raw_sample") == []
     assert tables(consumer.database, "reference") == [
         "country_regions",
+        "holiday_windows",
         "rfm_segment_map",
         "segment_playbook",
+        "subregions",
     ]
     for schema in ("staging", "intermediate", "quarantine", "audiences"):
         assert tables(consumer.database, schema), schema
