@@ -687,6 +687,25 @@ def _bgnbd_row(fit: Fit, log_likelihood: float | None) -> dict[str, Any]:
 BACKTEST_TIE_SHARE = 0.01
 
 
+def holdout_error(
+    model: str,
+    parameters: dict[str, float],
+    calibrated: pd.DataFrame,
+    holdout_periods: float,
+) -> float:
+    """Mean absolute error per customer of `model`'s expected purchase days over the holdout
+    period against the purchase days made in it (rows of int_customers_calibrated)."""
+    frequency, recency, age = (
+        calibrated[column].astype(float).to_numpy() for column in BGNBD_INPUTS
+    )
+    p_alive = probability_alive(model, frequency, recency, age, parameters)
+    predicted = expected_purchases(
+        holdout_periods, frequency, age, p_alive, **parameters, model=model
+    )
+    actual = calibrated["holdout_purchases"].astype(float).to_numpy()
+    return float(np.mean(np.abs(predicted - actual)))
+
+
 def backtest_purchase_model(
     calibrated: pd.DataFrame, holdout_periods: float, model: str
 ) -> dict[str, Any]:
@@ -707,15 +726,7 @@ def backtest_purchase_model(
         fit, _ = fit_purchase_model(calibrated, (holdout_periods,), model)
         error = None
         if fit.parameters is not None:
-            frequency, recency, age = (
-                calibrated[column].astype(float).to_numpy() for column in BGNBD_INPUTS
-            )
-            p_alive = probability_alive(model, frequency, recency, age, fit.parameters)
-            predicted = expected_purchases(
-                holdout_periods, frequency, age, p_alive, **fit.parameters, model=model
-            )
-            actual = calibrated["holdout_purchases"].astype(float).to_numpy()
-            error = float(np.mean(np.abs(predicted - actual)))
+            error = holdout_error(model, fit.parameters, calibrated, holdout_periods)
     parameters = fit.parameters or dict.fromkeys(BGNBD_PARAMETERS)
     return {
         **{prefix + name: value for name, value in parameters.items()},
@@ -1060,15 +1071,9 @@ def reused_row(previous: Any, settings: Any, calibrated: pd.DataFrame) -> dict[s
             row[prefix + "mean_absolute_error"] = None
             continue
         parameters = {name: float(row[prefix + name]) for name in BGNBD_PARAMETERS}
-        frequency, recency, age = (
-            calibrated[column].astype(float).to_numpy() for column in BGNBD_INPUTS
+        row[prefix + "mean_absolute_error"] = holdout_error(
+            model, parameters, calibrated, holdout_periods
         )
-        p_alive = probability_alive(model, frequency, recency, age, parameters)
-        predicted = expected_purchases(
-            holdout_periods, frequency, age, p_alive, **parameters, model=model
-        )
-        actual = calibrated["holdout_purchases"].astype(float).to_numpy()
-        row[prefix + "mean_absolute_error"] = float(np.mean(np.abs(predicted - actual)))
     return row
 
 
