@@ -273,3 +273,13 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
+
+
+{#- A yes/no flag of raw text: true for true/yes/y/1, false for false/no/n/0 (trimmed, any case),
+    null otherwise (missing or unreadable). -#}
+{% macro parse_flag(expression) -%}
+    case
+        when lower({{ clean_text(expression) }}) in ('true', 'yes', 'y', '1') then true
+        when lower({{ clean_text(expression) }}) in ('false', 'no', 'n', '0') then false
+    end
+{%- endmacro %}

@@ -42,7 +42,7 @@
             }) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- for table in ['raw_customers', 'raw_orders'] if var('raw_dir', none) -%}
+    {%- for table in raw_contract().keys() | list if var('raw_dir', none) -%}
         {%- do targets.append({
             'database': none, 'schema': 'raw_files', 'identifier': table ~ '_malformed_lines',
             'columns': ['raw_line'], 'keys': ['raw_line'],

@@ -235,10 +235,10 @@
 {#-
     The select of raw_table's malformed lines (raw_table, the file and its fingerprint,
     line_number, malformed_line_error, raw_line): the source raw_table_malformed_lines with
-    raw_dir, else no rows.
+    raw_dir, else (and for an absent optional table) no rows.
 -#}
 {% macro raw_malformed_lines(raw_table) -%}
-    {%- if var('raw_dir', none) %}
+    {%- if var('raw_dir', none) and raw_table_present(raw_table) %}
     select
         {{ string_literal(raw_table) }} as raw_table,
         source_file,
@@ -259,4 +259,34 @@
         cast(null as {{ dbt.type_string() }}) as raw_line
     where 1 = 0
     {%- endif %}
+{%- endmacro %}
+
+
+{#-
+    The source rows of an optional raw table (optional_raw_tables), as raw_source_rows gives
+    them when the table is present (raw_table_present), else no rows with the same columns.
+-#}
+{% macro optional_raw_source_rows(raw_table) -%}
+    {%- if raw_table_present(raw_table) %}
+    {{ raw_source_rows(raw_table) }}
+    {%- else %}
+    select
+        {%- for name, required in raw_contract()[raw_table] %}
+        cast(null as {{ dbt.type_string() }}) as {{ name }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as source_file_size,
+        cast(null as {{ dbt.type_timestamp() }}) as source_file_modified_at
+    where 1 = 0
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- The number of rows of raw table raw_table as a scalar subquery; 0 for an absent optional table. -#}
+{% macro raw_table_row_count(raw_table) -%}
+    {%- if raw_table_present(raw_table) -%}
+        (select count(*) from {{ source('raw', raw_table) }})
+    {%- else -%}
+        0
+    {%- endif -%}
 {%- endmacro %}

@@ -79,3 +79,9 @@
         '{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+
+{#- The kinds of feedback of raw_feedback (as vocabulary keys): survey answers, reviews and complaints. -#}
+{% macro feedback_kinds() -%}
+    {{ return(['nps', 'csat', 'review', 'complaint']) }}
+{%- endmacro %}

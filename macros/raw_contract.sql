@@ -1,6 +1,7 @@
 {#-
     The raw input contract: for each raw table, its columns in contract order and whether each
-    is required. A raw file or table without a required column is refused before any model runs
+    is required. raw_customers and raw_orders are always read; the others are optional tables
+    (optional_raw_tables). A raw file or table without a required column is refused before any model runs
     (macro register_raw_files); an optional column that is absent reads as missing (null).
 -#}
 {% macro raw_contract() -%}
@@ -31,7 +32,39 @@
             ('discount_amount', false),
             ('updated_at', false),
         ],
+        'raw_events': [
+            ('customer_id', true),
+            ('event_at', true),
+            ('event_type', true),
+            ('properties', false),
+        ],
+        'raw_feedback': [
+            ('customer_id', true),
+            ('answered_at', true),
+            ('kind', true),
+            ('score', false),
+            ('comment', false),
+        ],
+        'raw_order_items': [
+            ('order_id', true),
+            ('product_id', true),
+            ('quantity', true),
+            ('amount', true),
+        ],
+        'raw_products': [
+            ('product_id', true),
+            ('name', false),
+            ('category', false),
+            ('needs_onboarding', false),
+        ],
     }) }}
+{%- endmacro %}
+
+
+{#- The raw tables a shop may leave out (docs/raw-data.md, "Optional raw tables"): without one,
+    the build runs and the customer types that need it are null. -#}
+{% macro optional_raw_tables() -%}
+    {{ return(['raw_events', 'raw_feedback', 'raw_order_items', 'raw_products']) }}
 {%- endmacro %}
 
 

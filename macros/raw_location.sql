@@ -26,6 +26,51 @@
 
 
 {#-
+    Whether the raw table raw_table is read in this run. raw_customers and raw_orders always are;
+    an optional table (optional_raw_tables) is present unless the var skip_raw_tables lists it,
+    and then: with raw_dir, when the folder has at least one of its files (an empty file is an
+    empty export, present); with the sample, always (the sample has every table); else when the
+    loaded table exists. True at parse time.
+-#}
+{% macro raw_table_present(raw_table) -%}
+    {%- if raw_table not in optional_raw_tables() -%}
+        {{ return(true) }}
+    {%- elif raw_table in var('skip_raw_tables', []) -%}
+        {{ return(false) }}
+    {%- elif not execute -%}
+        {{ return(true) }}
+    {%- elif var('raw_dir', none) -%}
+        {{ return(raw_dir_files(raw_table) | length > 0) }}
+    {%- elif var('use_sample_data', false) is sameas true -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set relation = raw_source_relation(raw_table) -%}
+    {{ return(adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier
+    ) is not none) }}
+{%- endmacro %}
+
+
+{#- The files of raw_table in raw_dir, as (path, format) pairs, sorted by path: its Parquet files
+    if there is any, else its CSV and gzipped CSV files. DuckDB only; at run time. -#}
+{% macro raw_dir_files(raw_table) -%}
+    {%- set folder = (var('raw_dir') | string).rstrip('/') -%}
+    {%- set listing = run_query(
+        "select file, 'parquet' as format from glob(" ~ _duckdb_literal(folder ~ '/' ~ raw_table ~ '*.parquet') ~ ")"
+        ~ " union all select file, 'csv' from glob(" ~ _duckdb_literal(folder ~ '/' ~ raw_table ~ '*.csv') ~ ")"
+        ~ " union all select file, 'csv' from glob(" ~ _duckdb_literal(folder ~ '/' ~ raw_table ~ '*.csv.gz') ~ ")"
+        ~ " order by file"
+    ) -%}
+    {%- set parquet = [] -%}
+    {%- set csv = [] -%}
+    {%- for row in listing.rows -%}
+        {%- do (parquet if row[1] == 'parquet' else csv).append((row[0], row[1])) -%}
+    {%- endfor -%}
+    {{ return(parquet if parquet else csv) }}
+{%- endmacro %}
+
+
+{#-
     on-run-start hook, after register_raw_files. Stops the run before anything is built, with one
     message:
 
@@ -45,11 +90,19 @@
             "var 'use_sample_data' must be true or false, got: " ~ use_sample_data
         ) }}
     {%- endif -%}
+    {%- for skipped in var('skip_raw_tables', []) -%}
+        {%- if skipped not in optional_raw_tables() -%}
+            {{ exceptions.raise_compiler_error(
+                "var 'skip_raw_tables' lists '" ~ skipped ~ "', which is not an optional raw table: "
+                ~ optional_raw_tables() | join(', ')
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if not execute or var('raw_dir', none) -%}
         {{ return('') }}
     {%- endif -%}
     {%- if use_sample_data -%}
-        {%- for raw_table in ['raw_customers', 'raw_orders'] -%}
+        {%- for raw_table in ['raw_customers', 'raw_orders'] + optional_raw_tables() -%}
             {%- set seed = graph.nodes['seed.' ~ segmentation_package() ~ '.' ~ raw_table] -%}
             {%- set read = raw_source_relation(raw_table) -%}
             {%- if read.schema != seed.schema or read.identifier != seed.alias -%}
@@ -86,6 +139,21 @@
             ~ " --vars '{use_sample_data: true}'."
         ) }}
     {%- endif -%}
+    {#- the optional tables that were loaded; a missing one is absent (its types are null) -#}
+    {%- for raw_table in optional_raw_tables() if raw_table not in var('skip_raw_tables', []) -%}
+        {%- set relation = raw_source_relation(raw_table) -%}
+        {%- set existing = adapter.get_relation(
+            database=relation.database, schema=relation.schema, identifier=relation.identifier
+        ) -%}
+        {%- if existing is none -%}
+            {%- do log(
+                "optional raw table " ~ relation.render() ~ " is not there: read as absent"
+                ~ " (the customer types that need it are null)", info=true
+            ) -%}
+        {%- else -%}
+            {%- do found.update({raw_table: existing}) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {#- the loaded tables' columns against the contract: a missing required column stops the run -#}
     {%- for raw_table, relation in found.items() -%}
         {%- set names = [] -%}

@@ -1,6 +1,7 @@
 {#-
     With `--vars '{raw_dir: /path/to/folder}'`, points the raw source tables at files in that
-    folder: for each of raw_customers and raw_orders it takes the Parquet files `<name>*.parquet`
+    folder: for each raw table of the contract (raw_customers, raw_orders and the optional ones
+    not listed in the var skip_raw_tables) it takes the Parquet files `<name>*.parquet`
     if there are any, else the CSV files `<name>*.csv` and `<name>*.csv.gz`, so a daily delta
     can be added as another file (raw_orders_2026-07-01.parquet). Runs as an on-run-start hook,
     before any model, and (re)creates in schema `raw_files` (never the user's raw schema):
@@ -20,8 +21,9 @@
       raw_files.<name> and reach the reject marts with reason `malformed_line`. Files are
       checked once per fingerprint (raw_files.<name>_checked_files); --full-refresh checks all.
 
-    A table with no file at all is an empty export (a warning says so); a folder with no raw
-    file of either table stops the run. Without raw_dir it does nothing.
+    raw_customers or raw_orders with no file at all is an empty export (a message says so); an
+    optional table with no file is absent (raw_table_present), its views empty; a folder with no
+    file of either raw_customers or raw_orders stops the run. Without raw_dir it does nothing.
 -#}
 {% macro register_raw_files() %}
     {{ return(adapter.dispatch('register_raw_files', 'segmentation')()) }}
@@ -119,24 +121,24 @@
     {%- set folder = (raw_dir | string).rstrip('/') -%}
     {%- do run_query('create schema if not exists raw_files') -%}
     {%- set found = namespace(tables=0) -%}
-    {%- for table, contract in raw_contract().items() -%}
+    {%- for table, contract in raw_contract().items() if table not in var('skip_raw_tables', []) -%}
         {#- the files: Parquet if there is any, else CSV and gzipped CSV -#}
-        {%- set listing = run_query(
-            "select file, 'parquet' as format from glob(" ~ _duckdb_literal(folder ~ '/' ~ table ~ '*.parquet') ~ ")"
-            ~ " union all select file, 'csv' from glob(" ~ _duckdb_literal(folder ~ '/' ~ table ~ '*.csv') ~ ")"
-            ~ " union all select file, 'csv' from glob(" ~ _duckdb_literal(folder ~ '/' ~ table ~ '*.csv.gz') ~ ")"
-            ~ " order by file"
-        ) -%}
-        {%- set parquet_files = [] -%}
-        {%- set csv_files = [] -%}
-        {%- for row in listing.rows -%}
-            {%- do (parquet_files if row[1] == 'parquet' else csv_files).append(row[0]) -%}
+        {%- set listing = raw_dir_files(table) -%}
+        {%- set file_format = listing[0][1] if listing else 'csv' -%}
+        {%- set files = [] -%}
+        {%- for path, format in listing -%}
+            {%- do files.append(path) -%}
         {%- endfor -%}
-        {%- set file_format = 'parquet' if parquet_files else 'csv' -%}
-        {%- set files = parquet_files if parquet_files else csv_files -%}
-        {%- if files -%}
+        {%- if files and table not in optional_raw_tables() -%}
             {%- set found.tables = found.tables + 1 -%}
-        {%- else -%}
+        {%- elif table in optional_raw_tables() and not files -%}
+            {%- do log(
+                "raw_dir '" ~ folder ~ "' has no " ~ table ~ "*.parquet, " ~ table ~ "*.csv or "
+                ~ table ~ "*.csv.gz: the optional table " ~ table ~ " is absent (the customer types"
+                ~ " that need it are null)",
+                info=true
+            ) -%}
+        {%- elif not files -%}
             {%- do log(
                 "raw_dir '" ~ folder ~ "' has no " ~ table ~ "*.parquet, " ~ table ~ "*.csv or "
                 ~ table ~ "*.csv.gz: " ~ table ~ " is read as an empty export",

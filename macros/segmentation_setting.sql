@@ -18,6 +18,8 @@
         {{ return(_segmentation_months(name)) }}
     {%- elif name == 'weekend_days' -%}
         {{ return(_segmentation_months(name, 7, 'ISO day')) }}
+    {%- elif name == 'lead_event_types' -%}
+        {{ return(_segmentation_vocabulary_list(name)) }}
     {%- endif -%}
     {%- for ladder in ordered_groups if name in ladder -%}
         {%- set values = {} -%}
@@ -60,6 +62,9 @@
         'suspect_min_cell_customers',
         'unhappy_window_days',
         'unhappy_min_orders',
+        'lead_window_days',
+        'novice_window_days',
+        'advocate_window_days',
     ] -%}
     {%- set number_settings = [
         'min_purchase_amount',
@@ -69,6 +74,12 @@
         'bargain_min_discount_amount',
         'infrequent_multiplier',
         'suspect_min_lift',
+        'unhappy_max_nps_score',
+        'unhappy_max_csat_score',
+        'unhappy_max_review_score',
+        'advocate_min_nps_score',
+        'advocate_min_review_score',
+        'positive_review_min_score',
     ] -%}
     {#- shares of customers, purchases or purchase days: between 0 and 1 -#}
     {%- set share_settings = [
@@ -96,6 +107,9 @@
         'suspect_min_cell_customers': 1,
         'unhappy_window_days': 1,
         'unhappy_min_orders': 1,
+        'lead_window_days': 1,
+        'novice_window_days': 1,
+        'advocate_window_days': 1,
     } -%}
     {%- if name not in integer_settings + number_settings + share_settings -%}
         {{ exceptions.raise_compiler_error("unknown segmentation setting: " ~ name) }}
@@ -160,6 +174,36 @@
         {%- do numbers.append(text | int) -%}
     {%- endfor -%}
     {{ return(numbers) }}
+{% endmacro %}
+
+
+{#-
+    A list of vocabulary keys (at least one), each as vocabulary_key makes it (trimmed, lower
+    case, runs of white space and hyphens as one underscore). Accepts a YAML list or
+    comma-separated text ('quote_request, newsletter_signup').
+-#}
+{% macro _segmentation_vocabulary_list(name) %}
+    {%- set given = var(name) -%}
+    {%- set value = given.split(',') if given is string else given -%}
+    {%- if value is not iterable or value is mapping or value is string or value | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "var '" ~ name ~ "' must be a list of one or more names, got: " ~ given
+        ) }}
+    {%- endif -%}
+    {%- set keys = [] -%}
+    {%- for item in value -%}
+        {%- set key = modules.re.sub('[\s-]+', '_', item | string | trim | lower) -%}
+        {%- if key == '' or not modules.re.fullmatch('[a-z0-9_.]+', key) -%}
+            {{ exceptions.raise_compiler_error(
+                "var '" ~ name ~ "' lists '" ~ item ~ "', which is not a name (letters, digits,"
+                ~ " underscores, spaces or hyphens), got: " ~ given
+            ) }}
+        {%- endif -%}
+        {%- if key not in keys -%}
+            {%- do keys.append(key) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(keys) }}
 {% endmacro %}
 
 

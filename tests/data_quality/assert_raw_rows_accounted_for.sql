@@ -22,6 +22,38 @@ raw_counts as (
             select count(*) from {{ ref('base_raw__malformed_lines') }}
             where raw_table = 'raw_orders'
         ) as raw_rows
+    union all
+    select
+        'raw_events' as raw_table,
+        {{ raw_table_row_count('raw_events') }}
+        + (
+            select count(*) from {{ ref('base_raw__malformed_lines') }}
+            where raw_table = 'raw_events'
+        ) as raw_rows
+    union all
+    select
+        'raw_feedback' as raw_table,
+        {{ raw_table_row_count('raw_feedback') }}
+        + (
+            select count(*) from {{ ref('base_raw__malformed_lines') }}
+            where raw_table = 'raw_feedback'
+        ) as raw_rows
+    union all
+    select
+        'raw_order_items' as raw_table,
+        {{ raw_table_row_count('raw_order_items') }}
+        + (
+            select count(*) from {{ ref('base_raw__malformed_lines') }}
+            where raw_table = 'raw_order_items'
+        ) as raw_rows
+    union all
+    select
+        'raw_products' as raw_table,
+        {{ raw_table_row_count('raw_products') }}
+        + (
+            select count(*) from {{ ref('base_raw__malformed_lines') }}
+            where raw_table = 'raw_products'
+        ) as raw_rows
 
 ),
 
@@ -37,6 +69,26 @@ kept_counts as (
         count(*) as kept_rows
     from {{ ref('int_orders_validated') }}
     where has_known_customer
+    union all
+    select
+        'raw_events' as raw_table,
+        count(*) as kept_rows
+    from {{ ref('stg_raw__events') }}
+    union all
+    select
+        'raw_feedback' as raw_table,
+        count(*) as kept_rows
+    from {{ ref('stg_raw__feedback') }}
+    union all
+    select
+        'raw_order_items' as raw_table,
+        count(*) as kept_rows
+    from {{ ref('stg_raw__order_items') }}
+    union all
+    select
+        'raw_products' as raw_table,
+        count(*) as kept_rows
+    from {{ ref('stg_raw__products') }}
 
 ),
 
@@ -51,6 +103,26 @@ rejected_counts as (
         'raw_orders' as raw_table,
         count(*) as rejected_rows
     from {{ ref('rejected_orders') }}
+    union all
+    select
+        'raw_events' as raw_table,
+        count(*) as rejected_rows
+    from {{ ref('rejected_events') }}
+    union all
+    select
+        'raw_feedback' as raw_table,
+        count(*) as rejected_rows
+    from {{ ref('rejected_feedback') }}
+    union all
+    select
+        'raw_order_items' as raw_table,
+        count(*) as rejected_rows
+    from {{ ref('rejected_order_items') }}
+    union all
+    select
+        'raw_products' as raw_table,
+        count(*) as rejected_rows
+    from {{ ref('rejected_products') }}
 
 ),
 
@@ -66,6 +138,30 @@ superseded_counts as (
         'raw_orders' as raw_table,
         count(*) as superseded_rows
     from {{ ref('base_raw__orders') }}
+    where row_outcome = 'superseded'
+    union all
+    select
+        'raw_events' as raw_table,
+        count(*) as superseded_rows
+    from {{ ref('base_raw__events') }}
+    where row_outcome = 'superseded'
+    union all
+    select
+        'raw_feedback' as raw_table,
+        count(*) as superseded_rows
+    from {{ ref('base_raw__feedback') }}
+    where row_outcome = 'superseded'
+    union all
+    select
+        'raw_order_items' as raw_table,
+        count(*) as superseded_rows
+    from {{ ref('base_raw__order_items') }}
+    where row_outcome = 'superseded'
+    union all
+    select
+        'raw_products' as raw_table,
+        count(*) as superseded_rows
+    from {{ ref('base_raw__products') }}
     where row_outcome = 'superseded'
 
 ),

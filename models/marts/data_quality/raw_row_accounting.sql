@@ -1,7 +1,8 @@
 {#-
-    Where every raw record went, per raw table: kept, rejected (see rejected_customers /
-    rejected_orders; malformed lines of raw files included) or superseded. Both tables always
-    have their row, with zeros when a table is empty.
+    Where every raw record went, per raw table: kept, rejected (see the rejected_* marts;
+    malformed lines of raw files included) or superseded. Every table of the raw contract always
+    has its row, with zeros when a table is empty; `is_present` says whether an optional table
+    was read at all (an absent one has zeros too).
 -#}
 with
 
@@ -11,11 +12,41 @@ records as (
 
 ),
 
+optional_tables as (
+
+    select * from {{ ref('stg_raw__optional_tables') }}
+
+),
+
 raw_tables as (
 
-    select 'raw_customers' as raw_table
+    select
+        'raw_customers' as raw_table,
+        true as is_present
     union all
-    select 'raw_orders' as raw_table
+    select
+        'raw_orders' as raw_table,
+        true as is_present
+    union all
+    select
+        'raw_events' as raw_table,
+        has_raw_events as is_present
+    from optional_tables
+    union all
+    select
+        'raw_feedback' as raw_table,
+        has_raw_feedback as is_present
+    from optional_tables
+    union all
+    select
+        'raw_order_items' as raw_table,
+        has_raw_order_items as is_present
+    from optional_tables
+    union all
+    select
+        'raw_products' as raw_table,
+        has_raw_products as is_present
+    from optional_tables
 
 ),
 
@@ -37,6 +68,7 @@ final as (
 
     select
         raw_tables.raw_table,
+        raw_tables.is_present,
         coalesce(counted.raw_rows, 0) as raw_rows,
         coalesce(counted.kept_rows, 0) as kept_rows,
         coalesce(counted.rejected_rows, 0) as rejected_rows,
