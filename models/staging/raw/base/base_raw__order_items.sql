@@ -142,7 +142,9 @@ final as (
         amount,
         version_rank,
         reject_reason,
-        cast(parsed_quantity as {{ dbt.type_bigint() }}) as quantity,
+        case
+            when parsed_quantity = floor(parsed_quantity) then cast(parsed_quantity as {{ dbt.type_bigint() }})
+        end as quantity,
         case
             when reject_reason is not null then 'rejected'
             when version_rank > 1 then 'superseded'
