@@ -11,7 +11,12 @@ with
 
 segments as (
 
-    select * from {{ ref('customer_segments') }}
+    select
+        *,
+        cast({{ dbt.dateadd('day', -lead_days, 'as_of_date') }} as date) as lead_window_start,
+        cast({{ dbt.dateadd('day', -novice_days, 'as_of_date') }} as date) as novice_window_start
+
+    from {{ ref('customer_segments') }}
 
 ),
 
@@ -33,7 +38,7 @@ derived as (
                     events.customer_id = segments.customer_id
                     and events.event_type in ({{ quoted_list(segmentation_setting('lead_event_types')) }})
                     and events.event_date <= segments.as_of_date
-                    and {{ dbt.datediff('events.event_date', 'segments.as_of_date', 'day') }} < {{ lead_days }}
+                    and events.event_date > segments.lead_window_start
             )
         end as expected_last_lead_event_date,
         case
@@ -48,7 +53,7 @@ derived as (
                     where
                         purchases.customer_id = segments.customer_id
                         and products.needs_onboarding
-                        and {{ dbt.datediff('purchases.order_date', 'segments.as_of_date', 'day') }} < {{ novice_days }}
+                        and purchases.order_date > segments.novice_window_start
                 )
         end as expected_is_novice,
         (
