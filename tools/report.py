@@ -278,6 +278,27 @@ def read_report_data(published: Path) -> ReportData:
     )
 
 
+# The types that need an optional raw table (docs/customer-types.md): without it they are not in
+# the data, whatever their column holds.
+TYPE_RAW_TABLES: dict[str, list[str]] = {
+    "lead": ["raw_events"],
+    "novice": ["raw_order_items", "raw_products"],
+    "advocate": ["raw_feedback"],
+}
+
+
+def _absent_raw_tables(connection: duckdb.DuckDBPyConnection, tables: list[str]) -> set[str]:
+    """The optional raw tables the build did not read (raw_row_accounting.is_present false)."""
+    if "raw_row_accounting" not in tables or "is_present" not in _columns(
+        connection, "raw_row_accounting"
+    ):
+        return set()
+    rows = connection.execute(
+        "select raw_table from marts.raw_row_accounting where not is_present"
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def _read_actions(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The month-by-month sizes, reasons, playbook, overlays, types and expected revenue: each
     None when its mart or column is not published."""
@@ -312,8 +333,13 @@ def _read_actions(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         row = connection.execute(f"select {sums} from marts.customer_segments").fetchone() or ()
         extras["overlays"] = dict(zip(flags, (int(value) for value in row), strict=True))
     if {"lifecycle_segment", "is_referrer"} <= columns:
+        absent = _absent_raw_tables(connection, tables)
         known = [
-            (name, rule) for name, _, rule in CUSTOMER_TYPES if rule and rule.split()[0] in columns
+            (name, rule)
+            for name, _, rule in CUSTOMER_TYPES
+            if rule
+            and rule.split()[0] in columns
+            and not absent & set(TYPE_RAW_TABLES.get(name, []))
         ]
         sums = ", ".join(f"count(*) filter (where {rule})" for _, rule in known)
         row = connection.execute(f"select {sums} from marts.customer_segments").fetchone() or ()

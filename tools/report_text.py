@@ -171,17 +171,17 @@ SEGMENT_LABELS: dict[str, dict[str, str]] = {
 CUSTOMER_TYPES: list[tuple[str, str, str | None]] = [
     ("prospect", "khách hàng tiềm năng", "prospect_type = 'prospect'"),
     ("suspect", "khách hàng nghi vấn", "prospect_type = 'suspect'"),
-    ("lead", "khách hàng triển vọng", None),
+    ("lead", "khách hàng triển vọng", "prospect_type = 'lead'"),
     ("new", "khách hàng mới", "lifecycle_segment = 'new'"),
     ("active", "khách hàng đang hoạt động", "lifecycle_segment = 'active'"),
-    ("novice", "khách hàng mới làm quen", None),
+    ("novice", "khách hàng mới làm quen", "is_novice"),
     ("repeat", "khách hàng mua lại", "lifecycle_segment = 'repeat'"),
     ("at risk", "khách hàng có nguy cơ", "lifecycle_segment = 'at_risk'"),
     ("lapsed", "khách hàng lâu không mua", "lifecycle_segment in ('lapsed', 'churned')"),
     ("unhappy", "khách hàng không hài lòng", "is_unhappy"),
     ("loyal", "khách hàng trung thành", "lifecycle_segment = 'loyal'"),
     ("referral", "khách hàng giới thiệu", "is_referrer"),
-    ("advocate", "khách hàng ủng hộ", None),
+    ("advocate", "khách hàng ủng hộ", "is_advocate"),
 ]
 
 # English phrases of the reasons and their Vietnamese, applied in order; figures are kept.

@@ -109,6 +109,10 @@ TYPE_DIMENSIONS = [
     "subregion",
     "prospect_type",
     "is_unhappy",
+    "unhappy_basis",
+    "is_advocate",
+    "is_novice",
+    "top_category",
 ]
 
 

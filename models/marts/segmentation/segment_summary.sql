@@ -1,10 +1,17 @@
-{#- customers of each segment who carry a type beside it (docs/customer-types.md): column, flag -#}
+{#- customers of each segment who carry a type beside it (docs/customer-types.md): column, flag;
+    the counts of the types of optional raw tables are null when the table is absent (every
+    flag null) -#}
 {%- set type_counts = [
     ('weekend_buyers', 'is_weekend_buyer'),
     ('holiday_buyers', 'is_holiday_buyer'),
     ('anniversary_buyers', 'is_anniversary_buyer'),
     ('suspects', "prospect_type = 'suspect'"),
+    ('leads', "prospect_type = 'lead'"),
     ('unhappy_customers', 'is_unhappy'),
+] -%}
+{%- set optional_type_counts = [
+    ('advocates', 'is_advocate', 'optional_tables.has_raw_feedback'),
+    ('novices', 'is_novice', 'optional_tables.has_raw_order_items and optional_tables.has_raw_products'),
 ] -%}
 
 with
@@ -35,10 +42,19 @@ segment_totals as (
         {%- for column, flag in type_counts %}
             cast(sum(case when {{ flag }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as {{ column }},
         {%- endfor %}
+        {%- for column, flag, present in optional_type_counts %}
+            cast(sum(case when {{ flag }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as {{ column }},
+        {%- endfor %}
         sum(total_revenue) as total_revenue
 
     from customer_segments
     group by lifecycle_segment
+
+),
+
+optional_tables as (
+
+    select * from {{ ref('stg_raw__optional_tables') }}
 
 ),
 
@@ -71,10 +87,14 @@ shares as (
         {%- for column, flag in type_counts %}
             coalesce(segment_totals.{{ column }}, 0) as {{ column }},
         {%- endfor %}
+        {%- for column, flag, present in optional_type_counts %}
+            case when {{ present }} then coalesce(segment_totals.{{ column }}, 0) end as {{ column }},
+        {%- endfor %}
         as_of.as_of_date
 
     from segments
     cross join as_of
+    cross join optional_tables
     left join segment_totals
         on segments.lifecycle_segment = segment_totals.lifecycle_segment
 
