@@ -24,6 +24,7 @@ CUSTOMER_HEADER = (
     "gender,company_name,referred_by_customer_id,updated_at"
 )
 ORDER_HEADER = "order_id,customer_id,ordered_at,status,channel,amount,discount_amount,updated_at"
+EVENT_HEADER = "customer_id,event_at,event_type,properties"
 
 # Three good customers and their orders: the base most cases add damage to.
 CUSTOMERS = [
@@ -65,6 +66,8 @@ class Case:
     as_of_date: str | None = None
     refused: tuple[str, ...] = ()
     vars: dict[str, object] = field(default_factory=dict)
+    # customer_id -> {column of customer_segments: value}
+    types: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def cases() -> list[Case]:
@@ -154,10 +157,132 @@ def cases() -> list[Case]:
         ),
         Case(
             name="empty_exports",
-            what="a zero-byte customer file and a header-only order file: a day with nothing new",
-            files={"raw_customers.csv": b"", "raw_orders.csv": _csv(ORDER_HEADER, [])},
-            accounting={"raw_customers": (0, 0, 0, 0), "raw_orders": (0, 0, 0, 0)},
+            what=(
+                "a zero-byte customer file, a header-only order file and a header-only optional "
+                "event file (present, empty): a day with nothing new"
+            ),
+            files={
+                "raw_customers.csv": b"",
+                "raw_orders.csv": _csv(ORDER_HEADER, []),
+                "raw_events.csv": _csv(EVENT_HEADER, []),
+            },
+            accounting={
+                "raw_customers": (0, 0, 0, 0),
+                "raw_orders": (0, 0, 0, 0),
+                "raw_events": (0, 0, 0, 0),
+            },
             customers=0,
+        ),
+        Case(
+            name="messy_optional_tables",
+            what=(
+                "the four optional tables with damage: repeated exports, unknown customers, "
+                "orders and products, a future event, a malformed line, a semicolon file with "
+                "upper-case headers, scores out of range, an unknown kind, a quantity that is "
+                "not whole, an unreadable flag"
+            ),
+            files={
+                "raw_customers.csv": _csv(CUSTOMER_HEADER, CUSTOMERS),
+                "raw_orders.csv": _csv(ORDER_HEADER, ORDERS),
+                "raw_events.csv": _csv(
+                    EVENT_HEADER,
+                    [
+                        'C1,2024-06-01 10:00:00,Quote Request,"{""page"": ""/pricing"", ""n"": 2}"',
+                        "C1,2024-06-01T10:00:00Z,quote-request,",
+                        "C9,2024-06-01 10:00:00,page_view,",
+                        "C2,2031-01-01 00:00:00,page_view,",
+                        ",2024-06-01,page_view,",
+                        "C2,2024-06-02,page_view,too,many,fields",
+                    ],
+                ),
+                "raw_feedback.csv": _csv(
+                    "CUSTOMER_ID;Answered_At;Kind;Score;Comment",
+                    [
+                        "C1;2024-06-10;NPS;10;Great, really",
+                        "C2;2024-06-10;csat;9;",
+                        "C3;2024-06-10;complaint;;late parcel",
+                        "C3;2024-06-11;survey;3;",
+                    ],
+                ),
+                "raw_order_items.csv": _csv(
+                    "order_id,product_id,quantity,amount",
+                    [
+                        "O1,P1,1,100.50",
+                        "O1,P2,2,20",
+                        "O1,P1,1,100.50",
+                        "O4,P3,1,300",
+                        "O99,P1,1,1",
+                        "O5,P404,1,150",
+                        "O5,P1,1.5,150",
+                        "O5,P1,1,150",
+                    ],
+                ),
+                "raw_products.csv": _csv(
+                    "product_id,name,category,needs_onboarding",
+                    [
+                        "P1,Cleansing device,tools,Yes",
+                        "P2,Serum,skincare,no",
+                        "P3,Gift box,gift_sets,",
+                        "P1,Cleansing device,tools,Y",
+                        "P5,Mystery,,maybe",
+                    ],
+                ),
+            },
+            accounting={
+                "raw_customers": (3, 3, 0, 0),
+                "raw_orders": (5, 5, 0, 0),
+                "raw_events": (6, 1, 4, 1),
+                "raw_feedback": (4, 2, 2, 0),
+                "raw_order_items": (8, 4, 3, 1),
+                "raw_products": (5, 3, 1, 1),
+            },
+            reasons={
+                "raw_events": {
+                    "unknown_customer": 1,
+                    "event_in_future": 1,
+                    "missing_customer_id": 1,
+                    "malformed_line": 1,
+                },
+                "raw_feedback": {"score_out_of_range": 1, "unknown_kind": 1},
+                "raw_order_items": {
+                    "unknown_order": 1,
+                    "unknown_product": 1,
+                    "unparseable_quantity": 1,
+                },
+                "raw_products": {"unparseable_needs_onboarding": 1},
+            },
+            customers=3,
+            as_of_date="2024-06-20",
+            types={
+                # a promoter who referred C2
+                "C1": {
+                    "is_advocate": True,
+                    "is_unhappy": False,
+                    "unhappy_basis": "feedback",
+                    "is_novice": False,
+                    "top_category": "tools",
+                },
+                # a complaint; a device bought on the as-of date
+                "C3": {
+                    "is_advocate": False,
+                    "is_unhappy": True,
+                    "unhappy_basis": "feedback",
+                    "is_novice": True,
+                    "top_category": "gift_sets",
+                },
+                # no feedback: judged on the returns
+                "C2": {"is_advocate": False, "unhappy_basis": "returns", "top_category": None},
+            },
+        ),
+        Case(
+            name="optional_table_missing_column",
+            what="a feedback file without the kind column",
+            files={
+                "raw_customers.csv": _csv(CUSTOMER_HEADER, CUSTOMERS),
+                "raw_orders.csv": _csv(ORDER_HEADER, ORDERS),
+                "raw_feedback.csv": _csv("customer_id,answered_at,score", ["C1,2024-06-10,9"]),
+            },
+            refused=("raw_feedback.csv", "kind", "Expected: customer_id"),
         ),
         Case(
             name="customers_without_orders",

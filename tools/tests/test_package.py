@@ -21,7 +21,14 @@ from tools.tests.conftest import DBT, PROJECT_DIR, run_dbt
 
 INTEGRATION_TESTS = PROJECT_DIR / "integration_tests"
 # where integration_tests/dbt_project.yml's scoped vars say the loader put the raw exports
-RAW_TABLES = {"raw_customers": "shop_raw.customer_export", "raw_orders": "shop_raw.order_export"}
+RAW_TABLES = {
+    "raw_customers": "shop_raw.customer_export",
+    "raw_orders": "shop_raw.order_export",
+    "raw_events": "shop_raw.event_export",
+    "raw_feedback": "shop_raw.feedback_export",
+    "raw_order_items": "shop_raw.order_item_export",
+    "raw_products": "shop_raw.product_export",
+}
 
 
 @dataclass(frozen=True)
