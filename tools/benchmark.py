@@ -154,6 +154,7 @@ def prepare_data(orders: int, shape: str, work: Path) -> tuple[Path, float]:
             "parquet",
             "--shape",
             shape,
+            "--no-optional-tables",
         ]
     )
     return raw_dir, seconds

@@ -39,6 +39,11 @@ the per-customer and per-month models: every customer signs up in the first 90 d
 orders (Poisson, about ``orders / customers`` rows each, 10 by default) at times uniform over the
 rest of the ``years``, so at 10M orders 1M customers each buy about ten times over four years.
 The dirt, the statuses and the repeated exports are the same as in the default shape.
+
+The command also writes the four optional raw tables (``raw_events``, ``raw_feedback``,
+``raw_order_items``, ``raw_products``) of tools/generate_optional_tables.py, drawn from the
+customers and orders above on a random stream of their own; ``--no-optional-tables`` leaves
+them out.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+
+from tools.generate_optional_tables import generate_optional
 
 DAY = 86_400
 YEAR = 365.25 * DAY
@@ -531,13 +538,20 @@ def generate(
     return customers_df, pd.DataFrame(orders_text, dtype=object, copy=False)
 
 
-def write(customers_df: pd.DataFrame, orders_df: pd.DataFrame, out_dir: Path, fmt: str) -> None:
-    """Write both tables to ``out_dir`` as csv, parquet or both."""
+def write(
+    customers_df: pd.DataFrame,
+    orders_df: pd.DataFrame,
+    out_dir: Path,
+    fmt: str,
+    optional: dict[str, pd.DataFrame] | None = None,
+) -> None:
+    """Write both tables, and the optional ones given, to ``out_dir`` as csv, parquet or both."""
     if fmt not in ("csv", "parquet", "both"):
         raise ValueError(f"unknown format {fmt!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    tables = {"raw_customers": customers_df, "raw_orders": orders_df, **(optional or {})}
     with duckdb.connect() as con:
-        for name, df in (("raw_customers", customers_df), ("raw_orders", orders_df)):
+        for name, df in tables.items():
             con.register(name, df)
             for ext in ("csv", "parquet") if fmt == "both" else (fmt,):
                 path = str(out_dir / f"{name}.{ext}").replace("'", "''")
@@ -557,6 +571,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--years", type=int, default=4)
     parser.add_argument("--format", choices=("csv", "parquet", "both"), default="csv")
     parser.add_argument(
+        "--no-optional-tables",
+        action="store_true",
+        help="write raw_customers and raw_orders only, not raw_events, raw_feedback,"
+        " raw_order_items and raw_products",
+    )
+    parser.add_argument(
         "--shape",
         choices=SHAPES,
         default="default",
@@ -570,8 +590,15 @@ def main(argv: list[str] | None = None) -> None:
     customers_df, orders_df = generate(
         args.customers, args.seed, args.end_date, args.years, target, args.shape
     )
-    write(customers_df, orders_df, args.out, args.format)
-    print(f"wrote {len(customers_df)} customer rows and {len(orders_df)} order rows to {args.out}")
+    optional = None
+    if not args.no_optional_tables:
+        optional = generate_optional(customers_df, orders_df, args.seed, args.end_date)
+    write(customers_df, orders_df, args.out, args.format, optional)
+    extra = "".join(f", {len(df)} {name} rows" for name, df in (optional or {}).items())
+    print(
+        f"wrote {len(customers_df)} customer rows and {len(orders_df)} order rows{extra}"
+        f" to {args.out}"
+    )
 
 
 if __name__ == "__main__":

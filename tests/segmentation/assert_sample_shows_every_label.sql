@@ -1,9 +1,10 @@
 {{ config(enabled=var('use_sample_data', false) is sameas true and not var('raw_dir', none)) }}
 {#-
     The bundled sample is a demonstration: it shows every label of customer_segments at least
-    once (every lifecycle and RFM segment, score, value tier, overlay value, age band, region
-    and customer type of docs/customer-types.md). Returns a row per label no customer has. Only
-    when the sample is read (use_sample_data), not on raw tables or raw files.
+    once (every lifecycle and RFM segment, score, value tier, overlay value, age band, region,
+    customer type of docs/customer-types.md and basis of unhappiness, and a top category).
+    Returns a row per label no customer has. Only when the sample is read (use_sample_data),
+    not on raw tables or raw files.
 -#}
 {%- set fixed_labels = {
     'lifecycle_segment': lifecycle_segments(),
@@ -13,12 +14,13 @@
     'value_tier': ['vip', 'high', 'medium', 'low', 'none'],
     'preferred_channel': known_order_channels() + ['unknown', 'none'],
     'age_band': age_bands() | map(attribute=0) | list + ['unknown'],
-    'prospect_type': ['suspect', 'prospect'],
+    'prospect_type': ['lead', 'suspect', 'prospect'],
+    'unhappy_basis': ['feedback', 'returns'],
 } -%}
 {%- set flags = [
     'is_vip', 'is_bargain_hunter', 'is_seasonal', 'is_omnichannel', 'is_re_engaged',
     'is_infrequent', 'is_b2b', 'is_referrer', 'is_weekend_buyer', 'is_holiday_buyer',
-    'is_anniversary_buyer', 'is_unhappy',
+    'is_anniversary_buyer', 'is_unhappy', 'is_advocate', 'is_novice',
 ] -%}
 
 with
@@ -93,6 +95,20 @@ missing_labels as (
             and expected_labels.label_value = shown_labels.label_value
     where shown_labels.label_value is null
 
+),
+
+missing_top_category as (
+
+    select
+        'top_category' as label_column,
+        'any category' as label_value
+    where not exists (
+        select 1 from customer_segments
+        where top_category is not null
+    )
+
 )
 
 select * from missing_labels
+union all
+select * from missing_top_category

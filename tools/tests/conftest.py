@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from lifetimes.utils import summary_data_from_transaction_data
 
+from tools.generate_optional_tables import generate_optional
 from tools.generate_raw_data import generate, write
 from tools.publish import publish
 
@@ -124,22 +125,32 @@ def raw_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.fixture(scope="session")
+def optional_tables(raw_tables: tuple[pd.DataFrame, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The four optional raw tables of the fresh data set."""
+    return generate_optional(*raw_tables, seed=7, end_date=SAMPLE_END_DATE)
+
+
+@pytest.fixture(scope="session")
 def raw_dir(
-    tmp_path_factory: pytest.TempPathFactory, raw_tables: tuple[pd.DataFrame, pd.DataFrame]
+    tmp_path_factory: pytest.TempPathFactory,
+    raw_tables: tuple[pd.DataFrame, pd.DataFrame],
+    optional_tables: dict[str, pd.DataFrame],
 ) -> Path:
-    """The fresh data set as CSV files."""
+    """The fresh data set as CSV files, the optional tables with it."""
     folder = tmp_path_factory.mktemp("raw_csv")
-    write(*raw_tables, folder, "csv")
+    write(*raw_tables, folder, "csv", optional_tables)
     return folder
 
 
 @pytest.fixture(scope="session")
 def raw_parquet_dir(
-    tmp_path_factory: pytest.TempPathFactory, raw_tables: tuple[pd.DataFrame, pd.DataFrame]
+    tmp_path_factory: pytest.TempPathFactory,
+    raw_tables: tuple[pd.DataFrame, pd.DataFrame],
+    optional_tables: dict[str, pd.DataFrame],
 ) -> Path:
     """The same data set as Parquet files."""
     folder = tmp_path_factory.mktemp("raw_parquet")
-    write(*raw_tables, folder, "parquet")
+    write(*raw_tables, folder, "parquet", optional_tables)
     return folder
 
 

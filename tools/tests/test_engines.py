@@ -1,11 +1,12 @@
 """The same project on PostgreSQL and Spark, reading raw tables where a loader put them.
 
 A fresh raw data set (not the sample) is loaded as a loader would load it (dlt, Airbyte, Fivetran,
-COPY) into raw.raw_customers / raw.raw_orders: on a throwaway PostgreSQL server
-(tools/postgres_server.py, stopped afterwards) with `create table` and COPY, in a local Spark
-session (dbt-spark's session method, its tables in a temporary folder) with Spark's CSV reader,
-and into a DuckDB file. `dbt build` without raw_dir or use_sample_data reads them: the raw tables
-are left exactly as they were, and every mart equals DuckDB's build of the same files (raw_dir).
+COPY) into raw.raw_customers / raw.raw_orders and the four optional raw tables: on a throwaway
+PostgreSQL server (tools/postgres_server.py, stopped afterwards) with `create table` and COPY, in
+a local Spark session (dbt-spark's session method, its tables in a temporary folder) with Spark's
+CSV reader, and into a DuckDB file. `dbt build` without raw_dir or use_sample_data reads them:
+the raw tables are left exactly as they were, and every mart equals DuckDB's build of the same
+files (raw_dir).
 On PostgreSQL the bundled sample is built too (use_sample_data, into schema raw_sample, beside
 loaded raw tables it must not touch), its marts equal to DuckDB's; the read-only roles are tried
 on a real server: bi_reader reads the marts only, data_quality_reader the quarantine schema only.
@@ -34,6 +35,7 @@ import psycopg2
 import pytest
 
 from tools import postgres_server
+from tools.generate_optional_tables import OPTIONAL_TABLES, generate_optional
 from tools.generate_raw_data import generate, write
 from tools.tests.conftest import PROJECT_DIR, SAMPLE_END_DATE, run_dbt
 
@@ -54,7 +56,7 @@ DUCKDB_ONLY_MARTS = {"predictive_model_parameters", "prediction_backtest"}
 # Figures agree within rounding: money is rounded to cents, and DuckDB divides decimals in double
 # precision where PostgreSQL and Spark divide exactly, so a half cent can round either way.
 TOLERANCE = 0.01 + 1e-9
-RAW_TABLES = ("raw_customers", "raw_orders")
+RAW_TABLES = ("raw_customers", "raw_orders", *OPTIONAL_TABLES)
 # The second database of the PostgreSQL server: the bundled sample, beside loaded raw tables.
 SAMPLE_DATABASE = "segments_sample"
 MISSING_RAW_TABLES = "The raw tables are not there"
@@ -113,12 +115,14 @@ def frame_fingerprint(frame: pd.DataFrame) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def loaded_raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small fresh raw data set as CSV files, what a loader would load (not the sample)."""
+    """A small fresh raw data set as CSV files, what a loader would load (not the sample), the
+    optional tables with it."""
     customers, orders = generate(customers=400, seed=11, end_date=SAMPLE_END_DATE, years=3)
     sample = pd.read_csv(PROJECT_DIR / "seeds" / "raw_customers.csv", dtype=str)
     assert len(customers) != len(sample), "the loaded data must differ from the sample"
     folder = tmp_path_factory.mktemp("loaded_raw")
-    write(customers, orders, folder, "csv")
+    optional = generate_optional(customers, orders, seed=11, end_date=SAMPLE_END_DATE)
+    write(customers, orders, folder, "csv", optional)
     return folder
 
 
@@ -326,7 +330,7 @@ SPARK_LOAD = (
 from pyspark.sql import functions
 raw_dir, out_dir = sys.argv[2], sys.argv[3]
 spark.sql("create database if not exists raw")
-for table in ("raw_customers", "raw_orders"):
+for table in sys.argv[4].split(","):
     frame = (
         spark.read.option("header", True).option("multiLine", True).option("escape", '"')
         .csv(raw_dir + "/" + table + ".csv")
@@ -345,13 +349,13 @@ SPARK_EXPORT = (
     + """
 out_dir = sys.argv[2]
 tables = ["marts." + row.tableName for row in spark.sql("show tables in marts").collect()]
-for name in tables + ["raw.raw_customers", "raw.raw_orders"]:
+for name in tables + ["raw." + table for table in sys.argv[3].split(",")]:
     spark.table(name).toPandas().to_pickle(out_dir + "/" + name + ".pkl")
 """
 )
 
 
-def spark_script(script: str, env: dict[str, str], spark_dir: Path, *arguments: Path) -> None:
+def spark_script(script: str, env: dict[str, str], spark_dir: Path, *arguments: Path | str) -> None:
     result = subprocess.run(
         [sys.executable, "-c", script, str(spark_dir), *map(str, arguments)],
         cwd=spark_dir.parent,
@@ -365,7 +369,7 @@ def spark_script(script: str, env: dict[str, str], spark_dir: Path, *arguments: 
 
 def spark_tables(spark_dir: Path, env: dict[str, str], out_dir: Path) -> dict[str, pd.DataFrame]:
     out_dir.mkdir()
-    spark_script(SPARK_EXPORT, env, spark_dir, out_dir)
+    spark_script(SPARK_EXPORT, env, spark_dir, out_dir, ",".join(RAW_TABLES))
     return {path.stem: pd.read_pickle(path) for path in out_dir.glob("*.pkl")}
 
 
@@ -386,7 +390,9 @@ def spark_loaded(
     spark_dir = Path(spark_env["SEGMENTS_SPARK_DIR"])
     work_dir = spark_dir.parent
     (work_dir / "before").mkdir()
-    spark_script(SPARK_LOAD, spark_env, spark_dir, loaded_raw_dir, work_dir / "before")
+    spark_script(
+        SPARK_LOAD, spark_env, spark_dir, loaded_raw_dir, work_dir / "before", ",".join(RAW_TABLES)
+    )
     before = {path.stem: pd.read_pickle(path) for path in (work_dir / "before").glob("*.pkl")}
     dbt_on(
         "spark",

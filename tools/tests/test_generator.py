@@ -1,4 +1,5 @@
-"""The data generator: the bundled sample comes from its default shape; the dense shape."""
+"""The data generator: the bundled sample comes from its default shape (with the optional
+tables); the dense shape."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+from tools.generate_optional_tables import OPTIONAL_TABLES, PRODUCTS, generate_optional
 from tools.generate_raw_data import generate, main, write
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -15,9 +18,62 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 def test_default_shape_writes_the_bundled_sample(tmp_path: Path) -> None:
     main(["--out", str(tmp_path)])  # the defaults the sample seeds were written with
-    for table in ("raw_customers", "raw_orders"):
+    for table in ("raw_customers", "raw_orders", *OPTIONAL_TABLES):
         written = (tmp_path / f"{table}.csv").read_bytes()
         assert written == (PROJECT_DIR / "seeds" / f"{table}.csv").read_bytes(), table
+
+
+def test_optional_tables_leave_customers_and_orders_unchanged(tmp_path: Path) -> None:
+    main(["--out", str(tmp_path / "without"), "--customers", "300", "--no-optional-tables"])
+    main(["--out", str(tmp_path / "with"), "--customers", "300"])
+    assert sorted(path.name for path in (tmp_path / "without").iterdir()) == [
+        "raw_customers.csv",
+        "raw_orders.csv",
+    ]
+    for table in ("raw_customers", "raw_orders"):
+        without = (tmp_path / "without" / f"{table}.csv").read_bytes()
+        assert without == (tmp_path / "with" / f"{table}.csv").read_bytes(), table
+
+
+def _ids(frame: pd.DataFrame, column: str) -> set[str]:
+    return {value.strip() for value in frame[column]}
+
+
+def test_optional_tables_refer_to_the_generated_records() -> None:
+    """Every id in the optional tables is of a generated record, or one of the few damaged ones
+    (empty, or the one unknown id of each table); lead events lie before the end date."""
+    end = date(2026, 6, 30)
+    customers, orders = generate(customers=500, seed=3, end_date=end, years=2)
+    tables = generate_optional(customers, orders, seed=3, end_date=end)
+    assert set(tables) == set(OPTIONAL_TABLES)
+    known_customers = _ids(customers, "customer_id") | {"", "C9999999"}
+    for table in ("raw_events", "raw_feedback"):
+        assert _ids(tables[table], "customer_id") <= known_customers, table
+        assert len(tables[table]) > 100, table
+    items = tables["raw_order_items"]
+    assert _ids(items, "order_id") <= _ids(orders, "order_id") | {"", "O999999999"}
+    assert _ids(items, "product_id") <= _ids(tables["raw_products"], "product_id") | {"", "P999"}
+    events = tables["raw_events"]
+    leads = events[events["event_type"].str.strip().str.lower().str.startswith("quote")]
+    assert len(leads) > 0
+    assert (leads["event_at"].str[:10] <= end.isoformat()).all() or (
+        leads["event_at"].str.startswith("2099")
+    ).any()
+    for name, frame in tables.items():
+        assert all(frame[column].map(type).eq(str).all() for column in frame), name
+
+
+def test_optional_tables_of_one_customer() -> None:
+    customers, orders = generate(customers=1, seed=1, end_date=date(2025, 1, 31), years=1)
+    tables = generate_optional(customers, orders, seed=1, end_date=date(2025, 1, 31))
+    assert len(tables["raw_products"]) == len(PRODUCTS) + 3
+    assert list(tables["raw_feedback"].columns) == [
+        "customer_id",
+        "answered_at",
+        "kind",
+        "score",
+        "comment",
+    ]
 
 
 def test_dense_shape_spreads_about_ten_orders_per_customer_over_the_years(tmp_path: Path) -> None:
