@@ -14,12 +14,18 @@ the rules step by step in plain Python, favouring clarity over speed:
    business customer, referrer, age band, region, subregion), and the buying timing (weekend,
    holiday and anniversary buyers), the prospect type (suspect or prospect) of customers
    without a purchase and the unhappy customers (docs/customer-types.md).
+6. With the optional raw tables (docs/raw-data.md, "Optional raw tables"): judge their rows
+   (reject reasons in their order, repeated rows superseded, rows of unknown customers, orders
+   and products rejected), then add the leads, the feedback-based unhappiness, the advocates,
+   the novices and the top category; a type whose table is absent is null.
 
-`reference_segments` returns one row per customer of the as-of population and
-`reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded.
+`reference_segments` returns one row per customer of the as-of population,
+`reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded,
+and `reference_reject_reasons` how many rows of each optional table failed each check.
 Input frames hold text (or None/NaN for missing values); read them with
-`pd.read_csv(path, dtype=str, keep_default_na=False)`. The RFM segment map and the country
-regions are read from the project's seeds unless given.
+`pd.read_csv(path, dtype=str, keep_default_na=False)`. The optional tables are passed as
+`optional={"raw_events": frame, ...}`; a table not in it is absent. The RFM segment map and the
+country regions are read from the project's seeds unless given.
 
 Run `python -m tools.reference_segments` for a small self-check on hand-made rows.
 """
