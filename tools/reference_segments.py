@@ -600,11 +600,9 @@ class _Product:
 
 
 @dataclass(frozen=True)
-class _Judged:
-    """One raw row of an optional table: its key and cleaned record, or the reason it failed."""
+class _Verdict:
+    """What the checks of one raw row say: the first check it fails, or its key and record."""
 
-    position: int
-    raw: dict[str, object]
     problem: str | None
     key: tuple[object, ...] | None = None
     record: Any = None
@@ -637,33 +635,36 @@ def _judge_table(
 ) -> _OptionalTable:
     """Judge every row of an optional table, then resolve repeated keys and the late checks.
 
-    `judge(row)` returns a _Judged (without position); rows without a problem that share a key are
-    one record: the first by raw text (`_RAW_TEXT_ORDER`) is its current row, the others are
+    `judge(row)` returns the row's _Verdict; rows without a problem that share a key are one
+    record: the first by raw text (`_RAW_TEXT_ORDER`) is its current row, the others are
     superseded. `late_check(record)` returns the reason a current row is still rejected, or None.
     """
     rows = [{str(key): value for key, value in row.items()} for row in raw.to_dict("records")]
-    groups: dict[tuple[object, ...], list[_Judged]] = defaultdict(list)
+    groups: dict[tuple[object, ...], list[tuple[int, Any]]] = defaultdict(list)
     reasons: Counter[str] = Counter()
     for position, row in enumerate(rows):
-        judged = judge(row)
-        judged = _Judged(position, row, judged.problem, judged.key, judged.record)
-        if judged.problem is not None:
-            reasons[judged.problem] += 1
+        verdict = judge(row)
+        if verdict.problem is not None:
+            reasons[verdict.problem] += 1
         else:
-            assert judged.key is not None
-            groups[judged.key].append(judged)
+            assert verdict.key is not None
+            groups[verdict.key].append((position, verdict.record))
     records: list[tuple[int, Any]] = []
     superseded = 0
     for versions in groups.values():
-        current = min(
-            versions, key=lambda j: (_raw_text_rank(j.raw, _RAW_TEXT_ORDER[table]), j.position)
+        position, record = min(
+            versions,
+            key=lambda version: (
+                _raw_text_rank(rows[version[0]], _RAW_TEXT_ORDER[table]),
+                version[0],
+            ),
         )
         superseded += len(versions) - 1
-        reason = late_check(current.record)
+        reason = late_check(record)
         if reason is not None:
             reasons[reason] += 1
         else:
-            records.append((current.position, current.record))
+            records.append((position, record))
     records.sort(key=lambda pair: pair[0])
     accounting = {
         "kept": len(records),
@@ -675,26 +676,26 @@ def _judge_table(
     return _OptionalTable([record for _, record in records], accounting, reasons)
 
 
-def _judge_event(row: dict[str, object], cutoff: datetime) -> _Judged:
+def _judge_event(row: dict[str, object], cutoff: datetime) -> _Verdict:
     """A raw event: customer, instant (UTC) and type as a vocabulary key."""
     customer_id = clean_id(row.get("customer_id"))
     event_at = parse_timestamp(row.get("event_at"))
     event_type = _folded_label(row.get("event_type"))
     if customer_id is None:
-        return _Judged(0, row, "missing_customer_id")
+        return _Verdict("missing_customer_id")
     if _text(row.get("event_at")) is None:
-        return _Judged(0, row, "missing_event_at")
+        return _Verdict("missing_event_at")
     if event_at is None:
-        return _Judged(0, row, "unparseable_event_at")
+        return _Verdict("unparseable_event_at")
     if event_at > cutoff:
-        return _Judged(0, row, "event_in_future")
+        return _Verdict("event_in_future")
     if event_type is None:
-        return _Judged(0, row, "missing_event_type")
+        return _Verdict("missing_event_type")
     record = _Event(customer_id, event_at.date(), event_type)
-    return _Judged(0, row, None, (customer_id, event_type, event_at), record)
+    return _Verdict(None, (customer_id, event_type, event_at), record)
 
 
-def _judge_answer(row: dict[str, object], cutoff: datetime) -> _Judged:
+def _judge_answer(row: dict[str, object], cutoff: datetime) -> _Verdict:
     """A raw feedback answer: customer, instant (UTC), kind and, but for complaints, a score."""
     customer_id = clean_id(row.get("customer_id"))
     answered_at = parse_timestamp(row.get("answered_at"))
@@ -713,23 +714,23 @@ def _judge_answer(row: dict[str, object], cutoff: datetime) -> _Judged:
     elif kind not in FEEDBACK_KINDS:
         problem = "unknown_kind"
     if problem is not None:
-        return _Judged(0, row, problem)
+        return _Verdict(problem)
     assert customer_id is not None and answered_at is not None and kind is not None
     score = None
     if kind != "complaint":
         score = parse_amount(row.get("score"))
         lowest, highest = SCORE_RANGES[kind]
         if _text(row.get("score")) is None:
-            return _Judged(0, row, "missing_score")
+            return _Verdict("missing_score")
         if score is None:
-            return _Judged(0, row, "unparseable_score")
+            return _Verdict("unparseable_score")
         if not lowest <= score <= highest:
-            return _Judged(0, row, "score_out_of_range")
+            return _Verdict("score_out_of_range")
     record = _Answer(customer_id, answered_at.date(), kind, score)
-    return _Judged(0, row, None, (customer_id, kind, answered_at), record)
+    return _Verdict(None, (customer_id, kind, answered_at), record)
 
 
-def _judge_item(row: dict[str, object]) -> _Judged:
+def _judge_item(row: dict[str, object]) -> _Verdict:
     """A raw order line: order, product, a whole positive quantity and an amount ≥ 0."""
     order_id = clean_id(row.get("order_id"))
     product_id = clean_id(row.get("product_id"))
@@ -753,24 +754,24 @@ def _judge_item(row: dict[str, object]) -> _Judged:
     elif amount < 0:
         problem = "negative_amount"
     if problem is not None:
-        return _Judged(0, row, problem)
+        return _Verdict(problem)
     assert order_id is not None and product_id is not None
     assert quantity is not None and amount is not None
     record = _Item(order_id, product_id, int(quantity), amount)
-    return _Judged(0, row, None, (order_id, product_id), record)
+    return _Verdict(None, (order_id, product_id), record)
 
 
-def _judge_product(row: dict[str, object]) -> _Judged:
+def _judge_product(row: dict[str, object]) -> _Verdict:
     """A raw product: id, category (None when missing) and needs_onboarding (false when missing)."""
     product_id = clean_id(row.get("product_id"))
     flag = clean_id(row.get("needs_onboarding"))
     if product_id is None:
-        return _Judged(0, row, "missing_product_id")
+        return _Verdict("missing_product_id")
     if flag is not None and flag.lower() not in TRUE_FLAGS | FALSE_FLAGS:
-        return _Judged(0, row, "unparseable_needs_onboarding")
+        return _Verdict("unparseable_needs_onboarding")
     needs_onboarding = flag is not None and flag.lower() in TRUE_FLAGS
     record = _Product(product_id, clean_id(row.get("category")), needs_onboarding)
-    return _Judged(0, row, None, (product_id,), record)
+    return _Verdict(None, (product_id,), record)
 
 
 @dataclass(frozen=True)
