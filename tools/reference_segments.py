@@ -14,12 +14,18 @@ the rules step by step in plain Python, favouring clarity over speed:
    business customer, referrer, age band, region, subregion), and the buying timing (weekend,
    holiday and anniversary buyers), the prospect type (suspect or prospect) of customers
    without a purchase and the unhappy customers (docs/customer-types.md).
+6. With the optional raw tables (docs/raw-data.md, "Optional raw tables"): judge their rows
+   (reject reasons in their order, repeated rows superseded, rows of unknown customers, orders
+   and products rejected), then add the leads, the feedback-based unhappiness, the advocates,
+   the novices and the top category; a type whose table is absent is null.
 
-`reference_segments` returns one row per customer of the as-of population and
-`reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded.
+`reference_segments` returns one row per customer of the as-of population,
+`reference_accounting` returns, per raw table, how many rows were kept, rejected or superseded,
+and `reference_reject_reasons` how many rows of each optional table failed each check.
 Input frames hold text (or None/NaN for missing values); read them with
-`pd.read_csv(path, dtype=str, keep_default_na=False)`. The RFM segment map and the country
-regions are read from the project's seeds unless given.
+`pd.read_csv(path, dtype=str, keep_default_na=False)`. The optional tables are passed as
+`optional={"raw_events": frame, ...}`; a table not in it is absent. The RFM segment map and the
+country regions are read from the project's seeds unless given.
 
 Run `python -m tools.reference_segments` for a small self-check on hand-made rows.
 """
@@ -121,6 +127,7 @@ OUTPUT_COLUMNS = [
     "region",
     "subregion",
     "prospect_type",
+    "last_lead_event_date",
     "profile_cell",
     "profile_cell_customers",
     "profile_cell_conversion_rate",
@@ -128,7 +135,16 @@ OUTPUT_COLUMNS = [
     "recent_received_orders",
     "recent_returned_orders",
     "recent_returned_order_share",
+    "recent_feedback_answers",
+    "recent_detractor_answers",
+    "unhappy_basis",
     "is_unhappy",
+    "has_recent_promoter_answer",
+    "has_recent_positive_review",
+    "is_advocate",
+    "is_novice",
+    "top_category",
+    "top_category_share",
 ]
 
 _CENT = Decimal("0.01")
@@ -187,6 +203,22 @@ class Settings:
     unhappy_window_days: int = 365
     unhappy_min_orders: int = 3
     unhappy_min_returned_share: Decimal = Decimal("0.5")
+    # the customer types of the optional raw tables (docs/customer-types.md)
+    lead_event_types: tuple[str, ...] = (
+        "lead_magnet_signup",
+        "quote_request",
+        "checkout_started",
+        "newsletter_signup",
+    )
+    lead_window_days: int = 90
+    novice_window_days: int = 90
+    unhappy_max_nps_score: Decimal = Decimal(6)
+    unhappy_max_csat_score: Decimal = Decimal(2)
+    unhappy_max_review_score: Decimal = Decimal(2)
+    advocate_window_days: int = 365
+    advocate_min_nps_score: Decimal = Decimal(9)
+    advocate_min_review_score: Decimal = Decimal(5)
+    positive_review_min_score: Decimal = Decimal(4)
     future_tolerance_hours: int = 24
     # when the build started (UTC, naive); None: now
     run_started_at: datetime | None = None
@@ -493,11 +525,327 @@ def _counts(versions: _CurrentVersions, kept: int, late_rejects: int) -> dict[st
 
 
 def reference_accounting(
-    raw_customers: pd.DataFrame, raw_orders: pd.DataFrame, settings: Settings | None = None
+    raw_customers: pd.DataFrame,
+    raw_orders: pd.DataFrame,
+    settings: Settings | None = None,
+    optional: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, dict[str, int]]:
-    """Per raw table, the number of kept, rejected and superseded rows (they sum to the rows)."""
+    """Per raw table, the number of kept, rejected and superseded rows (they sum to the rows).
+
+    The two main tables always have their counts; an optional table only when it is present
+    (given in `optional`).
+    """
     settings = settings if settings is not None else Settings()
-    return _clean(raw_customers, raw_orders, settings.cutoff()).accounting
+    cleaned = _clean(raw_customers, raw_orders, settings.cutoff())
+    judged = _clean_optional(optional, cleaned, settings.cutoff())
+    return {
+        **cleaned.accounting,
+        **{name: table.accounting for name, table in judged.tables().items()},
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Optional raw tables: events, feedback, order items, products (docs/raw-data.md)
+# --------------------------------------------------------------------------------------------
+
+OPTIONAL_TABLES = ("raw_events", "raw_feedback", "raw_order_items", "raw_products")
+FEEDBACK_KINDS = frozenset({"nps", "csat", "review", "complaint"})
+# (lowest, highest) score of each kind that has one; a complaint's score is not read
+SCORE_RANGES = {
+    "nps": (Decimal(0), Decimal(10)),
+    "csat": (Decimal(1), Decimal(5)),
+    "review": (Decimal(1), Decimal(5)),
+}
+TRUE_FLAGS = frozenset({"true", "yes", "y", "1"})
+FALSE_FLAGS = frozenset({"false", "no", "n", "0"})
+
+# Per optional table: the raw columns whose text decides which of several rows with the same key
+# is kept (the first in this order of texts; a missing text sorts after every other).
+_RAW_TEXT_ORDER = {
+    "raw_events": ("properties", "event_at", "event_type", "customer_id"),
+    "raw_feedback": ("score", "comment", "answered_at", "kind", "customer_id"),
+    "raw_order_items": ("quantity", "amount", "order_id", "product_id"),
+    "raw_products": ("category", "name", "needs_onboarding", "product_id"),
+}
+
+
+@dataclass(frozen=True)
+class _Event:
+    customer_id: str
+    event_date: date
+    event_type: str
+
+
+@dataclass(frozen=True)
+class _Answer:
+    customer_id: str
+    answered_on: date
+    kind: str
+    score: Decimal | None  # None for a complaint
+
+
+@dataclass(frozen=True)
+class _Item:
+    order_id: str
+    product_id: str
+    quantity: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class _Product:
+    product_id: str
+    category: str | None
+    needs_onboarding: bool
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What the checks of one raw row say: the first check it fails, or its key and record."""
+
+    problem: str | None
+    key: tuple[object, ...] | None = None
+    record: Any = None
+
+
+@dataclass(frozen=True)
+class _OptionalTable:
+    """The kept records of a present optional table and the outcome counts of its rows."""
+
+    records: list[Any]
+    accounting: dict[str, int]
+    reject_reasons: Counter[str]
+
+
+def _raw_text_rank(row: dict[str, object], columns: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """The row's raw texts in `columns` order, a missing (or empty) text after any other."""
+    rank = []
+    for column in columns:
+        value = row.get(column)
+        text = None if _text(value) is None and not isinstance(value, str) else str(value)
+        rank.append((1, "") if not text else (0, text))
+    return tuple(rank)
+
+
+def _judge_table(
+    table: str,
+    raw: pd.DataFrame,
+    judge: Any,
+    late_check: Any,
+) -> _OptionalTable:
+    """Judge every row of an optional table, then resolve repeated keys and the late checks.
+
+    `judge(row)` returns the row's _Verdict; rows without a problem that share a key are one
+    record: the first by raw text (`_RAW_TEXT_ORDER`) is its current row, the others are
+    superseded. `late_check(record)` returns the reason a current row is still rejected, or None.
+    """
+    rows = [{str(key): value for key, value in row.items()} for row in raw.to_dict("records")]
+    groups: dict[tuple[object, ...], list[tuple[int, Any]]] = defaultdict(list)
+    reasons: Counter[str] = Counter()
+    for position, row in enumerate(rows):
+        verdict = judge(row)
+        if verdict.problem is not None:
+            reasons[verdict.problem] += 1
+        else:
+            assert verdict.key is not None
+            groups[verdict.key].append((position, verdict.record))
+    records: list[tuple[int, Any]] = []
+    superseded = 0
+    for versions in groups.values():
+        position, record = min(
+            versions,
+            key=lambda version: (
+                _raw_text_rank(rows[version[0]], _RAW_TEXT_ORDER[table]),
+                version[0],
+            ),
+        )
+        superseded += len(versions) - 1
+        reason = late_check(record)
+        if reason is not None:
+            reasons[reason] += 1
+        else:
+            records.append((position, record))
+    records.sort(key=lambda pair: pair[0])
+    accounting = {
+        "kept": len(records),
+        "rejected": sum(reasons.values()),
+        "superseded": superseded,
+    }
+    if sum(accounting.values()) != len(rows):
+        raise AssertionError(f"{table}: {accounting} does not add up to {len(rows)}")
+    return _OptionalTable([record for _, record in records], accounting, reasons)
+
+
+def _judge_event(row: dict[str, object], cutoff: datetime) -> _Verdict:
+    """A raw event: customer, instant (UTC) and type as a vocabulary key."""
+    customer_id = clean_id(row.get("customer_id"))
+    event_at = parse_timestamp(row.get("event_at"))
+    event_type = _folded_label(row.get("event_type"))
+    if customer_id is None:
+        return _Verdict("missing_customer_id")
+    if _text(row.get("event_at")) is None:
+        return _Verdict("missing_event_at")
+    if event_at is None:
+        return _Verdict("unparseable_event_at")
+    if event_at > cutoff:
+        return _Verdict("event_in_future")
+    if event_type is None:
+        return _Verdict("missing_event_type")
+    record = _Event(customer_id, event_at.date(), event_type)
+    return _Verdict(None, (customer_id, event_type, event_at), record)
+
+
+def _judge_answer(row: dict[str, object], cutoff: datetime) -> _Verdict:
+    """A raw feedback answer: customer, instant (UTC), kind and, but for complaints, a score."""
+    customer_id = clean_id(row.get("customer_id"))
+    answered_at = parse_timestamp(row.get("answered_at"))
+    kind = _folded_label(row.get("kind"))
+    problem = None
+    if customer_id is None:
+        problem = "missing_customer_id"
+    elif _text(row.get("answered_at")) is None:
+        problem = "missing_answered_at"
+    elif answered_at is None:
+        problem = "unparseable_answered_at"
+    elif answered_at > cutoff:
+        problem = "answered_in_future"
+    elif kind is None:
+        problem = "missing_kind"
+    elif kind not in FEEDBACK_KINDS:
+        problem = "unknown_kind"
+    if problem is not None:
+        return _Verdict(problem)
+    assert customer_id is not None and answered_at is not None and kind is not None
+    score = None
+    if kind != "complaint":
+        score = parse_amount(row.get("score"))
+        lowest, highest = SCORE_RANGES[kind]
+        if _text(row.get("score")) is None:
+            return _Verdict("missing_score")
+        if score is None:
+            return _Verdict("unparseable_score")
+        if not lowest <= score <= highest:
+            return _Verdict("score_out_of_range")
+    record = _Answer(customer_id, answered_at.date(), kind, score)
+    return _Verdict(None, (customer_id, kind, answered_at), record)
+
+
+def _judge_item(row: dict[str, object]) -> _Verdict:
+    """A raw order line: order, product, a whole positive quantity and an amount ≥ 0."""
+    order_id = clean_id(row.get("order_id"))
+    product_id = clean_id(row.get("product_id"))
+    quantity = parse_amount(row.get("quantity"))
+    amount = parse_amount(row.get("amount"))
+    problem = None
+    if order_id is None:
+        problem = "missing_order_id"
+    elif product_id is None:
+        problem = "missing_product_id"
+    elif _text(row.get("quantity")) is None:
+        problem = "missing_quantity"
+    elif quantity is None or quantity != quantity.to_integral_value():
+        problem = "unparseable_quantity"
+    elif quantity <= 0:
+        problem = "non_positive_quantity"
+    elif _text(row.get("amount")) is None:
+        problem = "missing_amount"
+    elif amount is None:
+        problem = "unparseable_amount"
+    elif amount < 0:
+        problem = "negative_amount"
+    if problem is not None:
+        return _Verdict(problem)
+    assert order_id is not None and product_id is not None
+    assert quantity is not None and amount is not None
+    record = _Item(order_id, product_id, int(quantity), amount)
+    return _Verdict(None, (order_id, product_id), record)
+
+
+def _judge_product(row: dict[str, object]) -> _Verdict:
+    """A raw product: id, category (None when missing) and needs_onboarding (false when missing)."""
+    product_id = clean_id(row.get("product_id"))
+    flag = clean_id(row.get("needs_onboarding"))
+    if product_id is None:
+        return _Verdict("missing_product_id")
+    if flag is not None and flag.lower() not in TRUE_FLAGS | FALSE_FLAGS:
+        return _Verdict("unparseable_needs_onboarding")
+    needs_onboarding = flag is not None and flag.lower() in TRUE_FLAGS
+    record = _Product(product_id, clean_id(row.get("category")), needs_onboarding)
+    return _Verdict(None, (product_id,), record)
+
+
+@dataclass(frozen=True)
+class _Optional:
+    """The present optional tables (None when absent), judged."""
+
+    events: _OptionalTable | None
+    feedback: _OptionalTable | None
+    items: _OptionalTable | None
+    products: _OptionalTable | None
+
+    def tables(self) -> dict[str, _OptionalTable]:
+        present = (self.events, self.feedback, self.items, self.products)
+        named = zip(OPTIONAL_TABLES, present, strict=True)
+        return {name: table for name, table in named if table is not None}
+
+
+def _clean_optional(
+    optional: dict[str, pd.DataFrame] | None, cleaned: _Cleaned, cutoff: datetime
+) -> _Optional:
+    """Judge the optional tables that are given; a table missing from `optional` is absent."""
+    given = optional or {}
+    unknown = set(given) - set(OPTIONAL_TABLES)
+    if unknown:
+        raise ValueError(f"not optional raw tables: {sorted(unknown)}")
+
+    def known_customer(record: _Event | _Answer) -> str | None:
+        return None if record.customer_id in cleaned.customers else "unknown_customer"
+
+    events = feedback = items = products = None
+    if "raw_events" in given:
+        events = _judge_table(
+            "raw_events", given["raw_events"], lambda row: _judge_event(row, cutoff),
+            known_customer,
+        )  # fmt: skip
+    if "raw_feedback" in given:
+        feedback = _judge_table(
+            "raw_feedback", given["raw_feedback"], lambda row: _judge_answer(row, cutoff),
+            known_customer,
+        )  # fmt: skip
+    if "raw_products" in given:
+        products = _judge_table(
+            "raw_products", given["raw_products"], _judge_product, lambda record: None
+        )
+    if "raw_order_items" in given:
+        order_ids = {order.order_id for order in cleaned.orders}
+        product_ids = (
+            None if products is None else {product.product_id for product in products.records}
+        )
+
+        def known_order_and_product(record: _Item) -> str | None:
+            if record.order_id not in order_ids:
+                return "unknown_order"
+            if product_ids is not None and record.product_id not in product_ids:
+                return "unknown_product"
+            return None
+
+        items = _judge_table(
+            "raw_order_items", given["raw_order_items"], _judge_item, known_order_and_product
+        )
+    return _Optional(events=events, feedback=feedback, items=items, products=products)
+
+
+def reference_reject_reasons(
+    raw_customers: pd.DataFrame,
+    raw_orders: pd.DataFrame,
+    settings: Settings | None = None,
+    optional: dict[str, pd.DataFrame] | None = None,
+) -> dict[str, Counter[str]]:
+    """Per present optional raw table, how many rows were rejected for each reason."""
+    settings = settings if settings is not None else Settings()
+    cleaned = _clean(raw_customers, raw_orders, settings.cutoff())
+    judged = _clean_optional(optional, cleaned, settings.cutoff())
+    return {name: table.reject_reasons for name, table in judged.tables().items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -929,6 +1277,168 @@ def _unhappiness(orders: list[_Order], as_of: date, settings: Settings) -> dict[
     }
 
 
+def _lead_event_dates(events: _OptionalTable, as_of: date, settings: Settings) -> dict[str, date]:
+    """The latest lead event date of each customer in the lead window ending on the as-of date."""
+    start = as_of - timedelta(days=settings.lead_window_days)
+    latest: dict[str, date] = {}
+    for event in events.records:
+        if event.event_type in settings.lead_event_types and start < event.event_date <= as_of:
+            latest[event.customer_id] = max(
+                event.event_date, latest.get(event.customer_id, date.min)
+            )
+    return latest
+
+
+def _is_detractor(answer: _Answer, settings: Settings) -> bool:
+    if answer.kind == "complaint":
+        return True
+    limit = {
+        "nps": settings.unhappy_max_nps_score,
+        "csat": settings.unhappy_max_csat_score,
+        "review": settings.unhappy_max_review_score,
+    }[answer.kind]
+    return answer.score is not None and answer.score <= Decimal(str(limit))
+
+
+def _is_promoter(answer: _Answer, settings: Settings) -> bool:
+    limit = {
+        "nps": settings.advocate_min_nps_score,
+        "review": settings.advocate_min_review_score,
+    }.get(answer.kind)
+    return limit is not None and answer.score is not None and answer.score >= Decimal(str(limit))
+
+
+def _is_positive_review(answer: _Answer, settings: Settings) -> bool:
+    return (
+        answer.kind == "review"
+        and answer.score is not None
+        and answer.score >= Decimal(str(settings.positive_review_min_score))
+    )
+
+
+@dataclass
+class _FeedbackFigures:
+    recent_answers: int = 0
+    recent_detractors: int = 0
+    promoter: bool = False
+    positive_review: bool = False
+
+
+def _feedback_figures(
+    feedback: _OptionalTable, as_of: date, settings: Settings
+) -> dict[str, _FeedbackFigures]:
+    """Each customer's recent answers, detractor answers, promoter answer and positive review."""
+    unhappy_start = as_of - timedelta(days=settings.unhappy_window_days)
+    advocate_start = as_of - timedelta(days=settings.advocate_window_days)
+    figures: dict[str, _FeedbackFigures] = defaultdict(_FeedbackFigures)
+    for answer in feedback.records:
+        if answer.answered_on > as_of:
+            continue
+        mine = figures[answer.customer_id]
+        if answer.answered_on > unhappy_start:
+            mine.recent_answers += 1
+            mine.recent_detractors += _is_detractor(answer, settings)
+        if answer.answered_on > advocate_start:
+            mine.promoter = mine.promoter or _is_promoter(answer, settings)
+            mine.positive_review = mine.positive_review or _is_positive_review(answer, settings)
+    return figures
+
+
+def _product_figures(
+    purchases: dict[str, list[_Order]],
+    items: _OptionalTable,
+    products: _OptionalTable,
+    as_of: date,
+    settings: Settings,
+) -> dict[str, dict[str, object]]:
+    """is_novice, top_category and top_category_share of each customer from their purchases."""
+    lines: dict[str, list[_Item]] = defaultdict(list)
+    for item in items.records:
+        lines[item.order_id].append(item)
+    by_id = {product.product_id: product for product in products.records}
+    novice_start = as_of - timedelta(days=settings.novice_window_days)
+    figures: dict[str, dict[str, object]] = {}
+    for customer_id, orders in purchases.items():
+        novice = False
+        spend: dict[str, Decimal] = defaultdict(Decimal)
+        units: dict[str, int] = defaultdict(int)
+        for order in orders:
+            for item in lines.get(order.order_id, []):
+                product = by_id.get(item.product_id)
+                if product is None:
+                    continue
+                if product.needs_onboarding and order.ordered_on > novice_start:
+                    novice = True
+                if product.category is not None:
+                    spend[product.category] += item.amount
+                    units[product.category] += item.quantity
+        top = share = None
+        if spend:
+            # the highest spend, then the most units, then the first name
+            top = min(spend, key=lambda category: (-spend[category], -units[category], category))
+            total_spend = sum(spend.values(), Decimal(0))
+            if total_spend > 0:
+                share = float(spend[top]) / float(total_spend)
+            else:
+                share = units[top] / sum(units.values())
+        figures[customer_id] = {
+            "is_novice": novice,
+            "top_category": top,
+            "top_category_share": share,
+        }
+    return figures
+
+
+def _add_optional_types(
+    rows: list[dict[str, object]],
+    judged: _Optional,
+    purchases: dict[str, list[_Order]],
+    as_of: date,
+    settings: Settings,
+) -> None:
+    """Leads, feedback-based unhappiness, advocates, novices and the top category (in place).
+
+    A type whose raw table is absent is null (no lead without raw_events; unhappiness is then
+    judged on the returns alone).
+    """
+    leads = {} if judged.events is None else _lead_event_dates(judged.events, as_of, settings)
+    feedback = (
+        None if judged.feedback is None else _feedback_figures(judged.feedback, as_of, settings)
+    )
+    bought = None
+    if judged.items is not None and judged.products is not None:
+        bought = _product_figures(purchases, judged.items, judged.products, as_of, settings)
+    for row in rows:
+        customer_id = str(row["customer_id"])
+        buyer = int(str(row["purchase_days"])) > 0
+        lead_date = None if buyer else leads.get(customer_id)
+        row["last_lead_event_date"] = lead_date
+        if lead_date is not None:
+            row["prospect_type"] = "lead"
+
+        mine = feedback.get(customer_id, _FeedbackFigures()) if feedback is not None else None
+        answered = mine is not None and mine.recent_answers > 0
+        row["recent_feedback_answers"] = None if mine is None else mine.recent_answers
+        row["recent_detractor_answers"] = None if mine is None else mine.recent_detractors
+        row["unhappy_basis"] = "feedback" if answered else "returns"
+        if mine is not None and answered:
+            row["is_unhappy"] = mine.recent_detractors > 0
+        row["has_recent_promoter_answer"] = None if mine is None else mine.promoter
+        row["has_recent_positive_review"] = None if mine is None else mine.positive_review
+        row["is_advocate"] = (
+            None
+            if mine is None
+            else not row["is_unhappy"]
+            and mine.promoter
+            and (int(str(row["referred_customers"])) >= 1 or mine.positive_review)
+        )
+
+        products = None if bought is None else bought.get(customer_id, {"is_novice": False})
+        row["is_novice"] = None if products is None else products["is_novice"]
+        row["top_category"] = None if products is None else products.get("top_category")
+        row["top_category_share"] = None if products is None else products.get("top_category_share")
+
+
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Rows as a frame of Python objects (None for missing), counts as int64."""
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS, dtype=object)
@@ -943,8 +1453,13 @@ def reference_segments(
     country_regions: dict[str, str] | None = None,
     holiday_windows: list[HolidayWindow] | None = None,
     subregions: dict[tuple[str, str], str] | None = None,
+    optional: dict[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """One row per customer of the as-of population, sorted by customer_id.
+
+    `optional` maps the name of each present optional raw table ("raw_events", "raw_feedback",
+    "raw_order_items", "raw_products") to its text frame; a table not in it is absent, and the
+    customer types built on it are null (docs/customer-types.md).
 
     Dates are `datetime.date`, day counts `int`, intervals and shares `float`, total_revenue a
     `Decimal` rounded to cents; missing values are None. Without a purchase or a sign-up date
@@ -954,6 +1469,7 @@ def reference_segments(
     settings = settings if settings is not None else Settings()
     minimum = Decimal(str(settings.min_purchase_amount))
     cleaned = _clean(raw_customers, raw_orders, settings.cutoff())
+    judged = _clean_optional(optional, cleaned, settings.cutoff())
     as_of = _as_of_date(cleaned, settings, minimum)
     purchases: dict[str, list[_Order]] = defaultdict(list)
     for order in cleaned.orders:
@@ -1024,6 +1540,7 @@ def reference_segments(
             }
         )
     _add_prospect_types(rows, cleaned.customers, as_of, settings)
+    _add_optional_types(rows, judged, purchases, as_of, settings)
     return _frame(rows)
 
 

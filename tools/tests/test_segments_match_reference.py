@@ -14,12 +14,14 @@ import pytest
 from tools.reference_segments import (
     AGE_BANDS,
     CHANNEL_SPELLINGS,
+    OPTIONAL_TABLES,
     OUTPUT_COLUMNS,
     Settings,
     read_country_regions,
     read_rfm_segment_map,
     read_subregions,
     reference_accounting,
+    reference_reject_reasons,
     reference_segments,
 )
 from tools.tests.conftest import Build, build
@@ -47,6 +49,7 @@ FLOAT_COLUMNS = [
     "profile_cell_conversion_rate",
     "population_conversion_rate",
     "recent_returned_order_share",
+    "top_category_share",
 ]
 # Every other column of the reference but the id and the revenue (compared as Decimal).
 EXACT_COLUMNS = [
@@ -141,8 +144,22 @@ def _assert_same_segments(
     assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:10]}"
 
 
+def _optional_tables(result: Build) -> dict[str, pd.DataFrame]:
+    """The optional raw tables the build's raw folder has (the others are absent)."""
+    return {
+        table: result.raw(table)
+        for table in OPTIONAL_TABLES
+        if (result.raw_dir / f"{table}.csv").exists()
+    }
+
+
 def _reference(result: Build, settings: Settings) -> pd.DataFrame:
-    return reference_segments(result.raw("raw_customers"), result.raw("raw_orders"), settings)
+    return reference_segments(
+        result.raw("raw_customers"),
+        result.raw("raw_orders"),
+        settings,
+        optional=_optional_tables(result),
+    )
 
 
 def test_every_lifecycle_segment_is_present(default_build: Build) -> None:
@@ -170,10 +187,12 @@ def test_segments_match_reference(default_build: Build) -> None:
 
 
 def test_row_accounting_matches_reference(default_build: Build) -> None:
+    optional = _optional_tables(default_build)
     expected = reference_accounting(
-        default_build.raw("raw_customers"), default_build.raw("raw_orders")
+        default_build.raw("raw_customers"), default_build.raw("raw_orders"), optional=optional
     )
     actual = default_build.query("select * from marts.raw_row_accounting where is_present")
+    assert set(actual["raw_table"]) == set(expected)
     for row in actual.itertuples():
         counts = expected[str(row.raw_table)]
         assert (row.kept_rows, row.rejected_rows, row.superseded_rows) == (
@@ -186,6 +205,14 @@ def test_row_accounting_matches_reference(default_build: Build) -> None:
         "select count(*) as n from marts.rejected_orders where reject_reason = 'unknown_customer'"
     )
     assert rejected["n"].iloc[0] > 0, "the generated data has orders of unknown customers"
+    # the reject reasons of the optional tables (rejected_events, ...)
+    reasons = reference_reject_reasons(
+        default_build.raw("raw_customers"), default_build.raw("raw_orders"), optional=optional
+    )
+    for table, counts in reasons.items():
+        mart = "marts.rejected_" + table.removeprefix("raw_")
+        shown = default_build.query(f"select reject_reason, count(*) as n from {mart} group by 1")
+        assert dict(zip(shown["reject_reason"], shown["n"], strict=True)) == dict(counts), table
 
 
 def test_past_as_of_date_and_other_thresholds_match_reference(
@@ -272,12 +299,20 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
     )
     assert set(actual["as_of_date"].astype(str)) == {"2024-11-15"}
     assert (actual["prospect_type"] == "suspect").any()
+    customers, orders = (_read_parquet(raw_parquet_dir, t) for t in ("raw_customers", "raw_orders"))
+    optional = {
+        table: _read_parquet(raw_parquet_dir, table)
+        for table in OPTIONAL_TABLES
+        if (raw_parquet_dir / f"{table}.parquet").exists()
+    }
+    _assert_same_segments(
+        actual, reference_segments(customers, orders, settings, optional=optional)
+    )
+
+
+def _read_parquet(folder: Path, table: str) -> pd.DataFrame:
     with duckdb.connect() as connection:
-        customers, orders = (
-            connection.sql(f"select * from read_parquet('{raw_parquet_dir / name}.parquet')").df()
-            for name in ("raw_customers", "raw_orders")
-        )
-    _assert_same_segments(actual, reference_segments(customers, orders, settings))
+        return connection.sql(f"select * from read_parquet('{folder / table}.parquet')").df()
 
 
 def test_frequency_recency_tenure_match_lifetimes(default_build: Build) -> None:
