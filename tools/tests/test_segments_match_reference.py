@@ -64,11 +64,12 @@ OVERLAY_VALUES = {
     "age_band": {*(label for label, _ in AGE_BANDS), "unknown"},
     "region": {*read_country_regions().values(), "unknown"},
     "subregion": {*read_subregions().values(), None},
-    # lead needs the optional raw events, not built yet; at the default vars no profile cell of
-    # this generated data converts 1.1 times the population's rate, so there is no suspect here
-    # (the bundled sample has some: assert_sample_shows_every_label; the moved thresholds below
-    # make some here, compared with the reference)
-    "prospect_type": {"prospect", None},
+    # at the default vars no profile cell of this generated data converts 1.1 times the
+    # population's rate, so there is no suspect here (the bundled sample has some:
+    # assert_sample_shows_every_label; the moved thresholds below make some here, compared with
+    # the reference)
+    "prospect_type": {"lead", "prospect", None},
+    "unhappy_basis": {"feedback", "returns"},
     **{
         flag: {True, False}
         for flag in (
@@ -84,6 +85,8 @@ OVERLAY_VALUES = {
             "is_unhappy",
             "is_b2b",
             "is_referrer",
+            "is_advocate",
+            "is_novice",
         )
     },
 }
@@ -256,6 +259,16 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
         "unhappy_window_days": 180,
         "unhappy_min_orders": 2,
         "unhappy_min_returned_share": 0.4,
+        "lead_event_types": ["quote_request", "checkout_started"],
+        "lead_window_days": 120,
+        "novice_window_days": 60,
+        "unhappy_max_nps_score": 5,
+        "unhappy_max_csat_score": 1,
+        "unhappy_max_review_score": 1,
+        "advocate_window_days": 200,
+        "advocate_min_nps_score": 10,
+        "advocate_min_review_score": 4,
+        "positive_review_min_score": 5,
     }
     result = build(tmp_path_factory.mktemp("build_past"), raw_parquet_dir, **overrides)
     actual = result.query("select * from marts.customer_segments")
@@ -296,9 +309,20 @@ def test_past_as_of_date_and_other_thresholds_match_reference(
         unhappy_window_days=180,
         unhappy_min_orders=2,
         unhappy_min_returned_share=Decimal("0.4"),
+        lead_event_types=("quote_request", "checkout_started"),
+        lead_window_days=120,
+        novice_window_days=60,
+        unhappy_max_nps_score=Decimal(5),
+        unhappy_max_csat_score=Decimal(1),
+        unhappy_max_review_score=Decimal(1),
+        advocate_window_days=200,
+        advocate_min_nps_score=Decimal(10),
+        advocate_min_review_score=Decimal(4),
+        positive_review_min_score=Decimal(5),
     )
     assert set(actual["as_of_date"].astype(str)) == {"2024-11-15"}
     assert (actual["prospect_type"] == "suspect").any()
+    assert (actual["prospect_type"] == "lead").any() and actual["is_novice"].any()
     customers, orders = (_read_parquet(raw_parquet_dir, t) for t in ("raw_customers", "raw_orders"))
     optional = {
         table: _read_parquet(raw_parquet_dir, table)

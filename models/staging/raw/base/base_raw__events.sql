@@ -79,7 +79,12 @@ versioned as (
         *,
         row_number() over (
             partition by customer_id, event_type, event_at, row_problem
-            order by raw_properties, source_file, raw_event_at, raw_event_type, raw_customer_id
+            order by
+                raw_properties nulls last,
+                source_file nulls last,
+                raw_event_at nulls last,
+                raw_event_type nulls last,
+                raw_customer_id nulls last
         ) as version_rank
 
     from checked

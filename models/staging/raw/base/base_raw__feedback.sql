@@ -90,7 +90,13 @@ versioned as (
         *,
         row_number() over (
             partition by customer_id, kind, answered_at, row_problem
-            order by raw_score, raw_comment, source_file, raw_answered_at, raw_kind, raw_customer_id
+            order by
+                raw_score nulls last,
+                raw_comment nulls last,
+                source_file nulls last,
+                raw_answered_at nulls last,
+                raw_kind nulls last,
+                raw_customer_id nulls last
         ) as version_rank
 
     from checked

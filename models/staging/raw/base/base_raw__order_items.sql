@@ -68,7 +68,10 @@ cleaned as (
 
     select
         *,
-        {{ parse_decimal('quantity_text') }} as parsed_quantity,
+        case
+            when {{ matches_fully(clean_token('quantity_text'), '[+-]?\d+(\.0*)?') }}
+                then {{ parse_decimal('quantity_text') }}
+        end as parsed_quantity,
         {{ parse_decimal('amount_text') }} as amount
 
     from trimmed
@@ -83,8 +86,7 @@ checked as (
             when order_id is null then 'missing_order_id'
             when product_id is null then 'missing_product_id'
             when quantity_text is null then 'missing_quantity'
-            when parsed_quantity is null or parsed_quantity != floor(parsed_quantity)
-                then 'unparseable_quantity'
+            when parsed_quantity is null then 'unparseable_quantity'
             when parsed_quantity <= 0 then 'non_positive_quantity'
             when amount_text is null then 'missing_amount'
             when amount is null then 'unparseable_amount'
@@ -101,7 +103,12 @@ versioned as (
         *,
         row_number() over (
             partition by order_id, product_id, row_problem
-            order by raw_quantity, raw_amount, source_file, raw_order_id, raw_product_id
+            order by
+                raw_quantity nulls last,
+                raw_amount nulls last,
+                source_file nulls last,
+                raw_order_id nulls last,
+                raw_product_id nulls last
         ) as version_rank
 
     from checked
@@ -142,9 +149,7 @@ final as (
         amount,
         version_rank,
         reject_reason,
-        case
-            when parsed_quantity = floor(parsed_quantity) then cast(parsed_quantity as {{ dbt.type_bigint() }})
-        end as quantity,
+        cast(parsed_quantity as {{ dbt.type_bigint() }}) as quantity,
         case
             when reject_reason is not null then 'rejected'
             when version_rank > 1 then 'superseded'

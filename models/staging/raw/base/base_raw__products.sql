@@ -62,7 +62,11 @@ versioned as (
         row_number() over (
             partition by product_id, row_problem
             order by
-                raw_category, raw_name, raw_needs_onboarding, source_file, raw_product_id
+                raw_category nulls last,
+                raw_name nulls last,
+                raw_needs_onboarding nulls last,
+                source_file nulls last,
+                raw_product_id nulls last
         ) as version_rank
 
     from checked
