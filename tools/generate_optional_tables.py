@@ -297,7 +297,7 @@ def events(rng: Rng, customers: pd.DataFrame, buyers: Array, end: int) -> pd.Dat
     when = signup[who] + (rng.random(len(who)) * (end - signup[who])).astype(np.int64)
     kind = np.asarray(VIEW_EVENTS, dtype=object)[rng.integers(0, len(VIEW_EVENTS), len(who))]
 
-    bought = np.isin(ids, buyers)
+    bought = pd.Series(ids).isin(pd.Series(buyers)).to_numpy()
     prospects = np.flatnonzero(~bought & (rng.random(len(ids)) < LEAD_EVENT_SHARE))
     recent = rng.random(len(prospects)) < 0.5
     age = np.where(
