@@ -24,11 +24,11 @@ empty string.
 * ``raw_feedback``: customer_id, answered_at, kind, score, comment. NPS answers of 30% of the
   customers who ordered (0-10; 18% detractors), CSAT answers of 15% (1-5), reviews of 20% (mostly
   4 and 5, with a comment in Vietnamese or English, some with commas, quotes or a line break),
-  complaints of 5% (no score, a comment), each dated between the customer's first order and
-  ``end_date``. Dirt: kinds in other case (``NPS``, `` Review``), unknown (``survey``) or missing;
-  scores missing, unreadable (``great``) or out of range (``11``, ``-1``, a CSAT ``0``);
-  timestamps missing, unparseable or in the future; customer ids missing or unknown; answers
-  exported twice.
+  complaints of 5% (no score, a comment, some with a phone number or an email address), each
+  dated between the customer's first order and ``end_date``. Dirt: kinds in other case
+  (``NPS``, `` Review``), unknown (``survey``) or missing; scores missing, unreadable
+  (``great``) or out of range (``11``, ``-1``, a CSAT ``0``); timestamps missing, unparseable or
+  in the future; customer ids missing or unknown; answers exported twice.
 
 Each table is drawn from its own random stream of the seed, so the customers and orders do not
 change with it, and the same arguments give the same rows. The rates are the constants below;
@@ -115,11 +115,14 @@ REVIEW_COMMENTS = (
     "Máy dùng êm, pin lâu",
     "",
 )
+# Free texts hold personal data as real ones do (a phone number, an email address): they must
+# stay in staging (tools/check_pii.py looks for such values in the marts).
 COMPLAINT_COMMENTS = (
     "Giao hàng trễ 5 ngày",
     "Package arrived damaged",
     "Wrong shade sent, twice",
-    "Không liên lạc được với CSKH",
+    "Không liên lạc được với CSKH, gọi lại cho tôi: 0903 123 456",
+    "Refund to lan.nguyen@example.com please",
 )
 
 DIRTY_SPELLING_RATE = 0.08
