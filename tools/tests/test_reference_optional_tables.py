@@ -161,9 +161,10 @@ def test_feedback_is_judged() -> None:
 
 
 def test_order_items_are_judged() -> None:
-    """The checks in order; '2.0' is a whole quantity, '1.5' is not; the same order and product
-    again is superseded (the first by raw text: quantity '1' before '2.0'); a line needs a kept
-    order of a kept customer and, raw_products being present, a kept product."""
+    """The checks in order; '2.0' is a whole quantity, '1.5' and '2.00001' are not; the same
+    order and product again is superseded (the first by raw text: quantity '1' before '2.0'); a
+    line needs a kept order of a kept customer and, raw_products being present, a kept
+    product."""
     items = [
         (" O1 ", "P1", "2.0", "10.00"),  # superseded by the next line
         ("O1", "P1", "1", "5.00"),
@@ -182,9 +183,11 @@ def test_order_items_are_judged() -> None:
         ("O4", "P1", "1", "1"),  # no such order
         ("O1", "P_unknown", "1", "1"),
         ("O1", "P8", "1", "7.00"),
+        ("O1", "P9", "2.00001", "1.00"),  # not whole, however close
     ]
     products = [(f"P{n}", f"product {n}", "a", "") for n in range(1, 8)] + [
-        ("P8", "product 8", "b", "")
+        ("P8", "product 8", "b", ""),
+        ("P9", "product 9", "b", ""),
     ]
     customers = _customers("C1")
     orders = _orders(
@@ -198,7 +201,7 @@ def test_order_items_are_judged() -> None:
     }
     reasons = reference_reject_reasons(customers, orders, SETTINGS, optional)
     assert reasons["raw_order_items"] == Counter(
-        unparseable_quantity=2,
+        unparseable_quantity=3,
         non_positive_quantity=1,
         missing_quantity=1,
         missing_amount=1,
@@ -211,7 +214,7 @@ def test_order_items_are_judged() -> None:
     )
     assert reference_accounting(customers, orders, SETTINGS, optional)["raw_order_items"] == {
         "kept": 2,
-        "rejected": 14,
+        "rejected": 15,
         "superseded": 1,
     }
     # kept: P1 at 5.00 (category a) and P8 at 7.00 (b); with the 10.00 line, a would lead
