@@ -37,6 +37,7 @@ with the bundled sample's 3000 customers every reject reason of every table occu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -44,7 +45,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-DAY = 86_400
+from tools.generate_raw_data import DAY, ISO_TIMESTAMP_SHARE, Array, Rng, _epoch
+
 ITEM_HISTORY_DAYS = 730
 FAR_FUTURE = "2099-01-01 00:00:00"
 
@@ -127,7 +129,6 @@ COMPLAINT_COMMENTS = (
 
 DIRTY_SPELLING_RATE = 0.08
 STRAY_SPACE_RATE = 0.01
-ISO_TIMESTAMP_SHARE = 0.5
 MISSING_RATE = 0.003
 UNPARSEABLE_RATE = 0.003
 FUTURE_RATE = 0.002
@@ -138,9 +139,6 @@ BAD_VALUE_RATE = 0.002
 BAD_TIMESTAMPS = ("yesterday", "N/A", "31/12/2024", "2024-02-30 10:00:00")
 
 OPTIONAL_TABLES = ("raw_events", "raw_feedback", "raw_order_items", "raw_products")
-
-Array = np.ndarray
-Rng = np.random.Generator
 
 
 def _texts(values: Array, render: Callable[[Any], str]) -> Array:
@@ -322,10 +320,10 @@ def events(rng: Rng, customers: pd.DataFrame, buyers: Array, end: int) -> pd.Dat
     properties = np.full(n, "", dtype=object)
     page = rng.integers(0, len(PAGES), n)
     with_page = rng.random(n) < 0.7
-    properties[with_page] = [f'{{"page": "{PAGES[p]}"}}' for p in page[with_page]]
+    properties[with_page] = [json.dumps({"page": PAGES[p]}) for p in page[with_page]]
     search = rng.random(n) < 0.05
     properties[search] = [
-        f'{{"search": "{SEARCHES[s]}"}}'.replace('"mini"', '\\"mini\\"')
+        json.dumps({"search": SEARCHES[s]}, ensure_ascii=False)
         for s in rng.integers(0, len(SEARCHES), int(search.sum()))
     ]
     event_type = _spell(rng, kind)
@@ -409,8 +407,7 @@ def generate_optional(
     """The four optional raw tables for the customers and orders of one generated data set."""
     streams = np.random.SeedSequence(seed).spawn(3)[2].spawn(3)
     events_rng, feedback_rng, items_rng = (np.random.default_rng(s) for s in streams)
-    end = int((pd.Timestamp(end_date) - pd.Timestamp("1970-01-01")) / pd.Timedelta(seconds=1))
-    end += DAY - 1
+    end = _epoch(end_date) + DAY - 1
     customers, orders = _customers(customers_df), _orders(orders_df)
     tables = {
         "raw_events": events(events_rng, customers, orders["customer_id"].unique(), end),

@@ -56,8 +56,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from tools.generate_optional_tables import generate_optional
-
 DAY = 86_400
 YEAR = 365.25 * DAY
 
@@ -560,6 +558,9 @@ def write(
 
 
 def main(argv: list[str] | None = None) -> None:
+    # imported here: tools.generate_optional_tables builds on this module's helpers
+    from tools.generate_optional_tables import generate_optional
+
     parser = argparse.ArgumentParser(description="Generate dirty raw customers and orders.")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--customers", type=int, default=3000)

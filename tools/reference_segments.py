@@ -535,9 +535,7 @@ def reference_accounting(
     The two main tables always have their counts; an optional table only when it is present
     (given in `optional`).
     """
-    settings = settings if settings is not None else Settings()
-    cleaned = _clean(raw_customers, raw_orders, settings.cutoff())
-    judged = _clean_optional(optional, cleaned, settings.cutoff())
+    cleaned, judged = _judge_all(raw_customers, raw_orders, settings, optional)
     return {
         **cleaned.accounting,
         **{name: table.accounting for name, table in judged.tables().items()},
@@ -835,6 +833,18 @@ def _clean_optional(
     return _Optional(events=events, feedback=feedback, items=items, products=products)
 
 
+def _judge_all(
+    raw_customers: pd.DataFrame,
+    raw_orders: pd.DataFrame,
+    settings: Settings | None,
+    optional: dict[str, pd.DataFrame] | None,
+) -> tuple[_Cleaned, _Optional]:
+    """The cleaned main tables and the judged optional ones (default settings when None)."""
+    cutoff = (settings if settings is not None else Settings()).cutoff()
+    cleaned = _clean(raw_customers, raw_orders, cutoff)
+    return cleaned, _clean_optional(optional, cleaned, cutoff)
+
+
 def reference_reject_reasons(
     raw_customers: pd.DataFrame,
     raw_orders: pd.DataFrame,
@@ -842,9 +852,7 @@ def reference_reject_reasons(
     optional: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, Counter[str]]:
     """Per present optional raw table, how many rows were rejected for each reason."""
-    settings = settings if settings is not None else Settings()
-    cleaned = _clean(raw_customers, raw_orders, settings.cutoff())
-    judged = _clean_optional(optional, cleaned, settings.cutoff())
+    _, judged = _judge_all(raw_customers, raw_orders, settings, optional)
     return {name: table.reject_reasons for name, table in judged.tables().items()}
 
 
@@ -1468,8 +1476,7 @@ def reference_segments(
     """
     settings = settings if settings is not None else Settings()
     minimum = Decimal(str(settings.min_purchase_amount))
-    cleaned = _clean(raw_customers, raw_orders, settings.cutoff())
-    judged = _clean_optional(optional, cleaned, settings.cutoff())
+    cleaned, judged = _judge_all(raw_customers, raw_orders, settings, optional)
     as_of = _as_of_date(cleaned, settings, minimum)
     purchases: dict[str, list[_Order]] = defaultdict(list)
     for order in cleaned.orders:
