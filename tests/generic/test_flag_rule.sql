@@ -4,23 +4,8 @@
 -#}
 {% test flag_rule(model, column_name, condition) %}
 
-with
-
-checked as (
-
-    select
-        *,
-        coalesce({{ condition }}, false) as satisfies_rule
-
-    from {{ model }}
-
-)
-
 select *
-from checked
-where
-    {{ column_name }} is null
-    or ({{ column_name }} and not satisfies_rule)
-    or (not {{ column_name }} and satisfies_rule)
+from {{ model }}
+where {{ flag_rule_violation(column_name, condition) }}
 
 {% endtest %}

@@ -7,38 +7,9 @@
     `after` is a list, or comma-separated text (what macro lifecycle_rungs_before renders).
 -#}
 {% test segment_rule(model, column_name, segment, condition, after=[]) %}
-{%- if after is string -%}
-    {%- set after = after.split(',') | map('trim') | reject('equalto', '') | list -%}
-{%- endif %}
 
-with
-
-labelled as (
-
-    select
-        *,
-        coalesce({{ condition }}, false) as satisfies_rule
-
-    from {{ model }}
-
-),
-
-violations as (
-
-    select *
-    from labelled
-    where
-        ({{ column_name }} = '{{ segment }}' and not satisfies_rule)
-        or (
-            satisfies_rule
-            and {{ column_name }} != '{{ segment }}'
-            {% if after | length > 0 -%}
-                and {{ column_name }} not in ('{{ after | join("', '") }}')
-            {%- endif %}
-        )
-
-)
-
-select * from violations
+select *
+from {{ model }}
+where {{ segment_rule_violation(column_name, segment, condition, after) }}
 
 {% endtest %}

@@ -31,8 +31,10 @@ def corrupt_and_test(
     return result.returncode, result.stdout.replace("\x1b[31m", "").replace("\x1b[0m", "")
 
 
-def failed_tests(output: str) -> set[str]:
-    """Names of the tests reported as FAIL in a dbt test output."""
+def failed_tests(output: str, database: Path | None = None) -> set[str]:
+    """Names of the tests reported as FAIL in a dbt test output. With the database the tests ran
+    on, a failed row_rules test (named <model>_rules) is replaced by the names of the rules it
+    reports as broken (its failures view in schema dbt_test__audit)."""
     names = set()
     for line in output.splitlines():
         parts = line.split(" FAIL ", 1)
@@ -40,4 +42,18 @@ def failed_tests(output: str) -> set[str]:
             words = parts[1].split()
             if len(words) >= 2 and words[0].isdigit():
                 names.add(words[1])
+    if database is None:
+        return names
+    with duckdb.connect(str(database), read_only=True) as connection:
+        views = {
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables"
+                " where table_schema = 'dbt_test__audit'"
+            ).fetchall()
+        }
+        for name in sorted(names & views):
+            names.remove(name)
+            query = f'select failed_rule from dbt_test__audit."{name}"'
+            names.update(rule for (rule,) in connection.execute(query).fetchall())
     return names

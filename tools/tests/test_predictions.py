@@ -203,10 +203,10 @@ def test_prediction_tests_fail_on_broken_rows(default_build: Build, tmp_path: Pa
         "customer_segments,test_type:data",
     )
     assert code != 0
-    assert failed_tests(output) == {
+    assert failed_tests(output, tmp_path / "corrupted.duckdb") == {
         "customer_segments_p_alive_is_a_probability",
         "customer_segments_expected_purchases_not_negative",
-        "customer_segments_predicted_churn_risk_accepted_values",
+        "accepted_values_predicted_churn_risk",
         "churn_risk_rule_medium",
         "churn_risk_rule_high",
         "churn_risk_rule_low",
@@ -236,7 +236,7 @@ def test_fit_status_tests_fail_on_broken_rows(default_build: Build, tmp_path: Pa
         "predictive_model_parameters customer_predictions prediction_backtest",
     )
     assert code != 0
-    assert failed_tests(output) == {
+    assert failed_tests(output, tmp_path / "corrupted.duckdb") == {
         "bgnbd_parameters_positive_when_fitted",
         "gamma_gamma_parameters_positive_when_fitted",
         "mbgnbd_parameters_positive_when_fitted",
