@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -76,13 +77,17 @@ def _table(database: Path, table: str) -> pd.DataFrame:
 def test_incremental_history_matches_full_refresh(default_build: Build, tmp_path: Path) -> None:
     """Build up to an earlier as-of date, then `dbt build` (incremental) with the defaults (as-of
     = the latest purchase): the stored months are kept as they were, the earlier as-of snapshot
-    (not a month end) is replaced, and the result equals the full build of the defaults."""
+    (not a month end) is replaced, and the history and the transitions equal the full build of
+    the defaults. Then back to the earlier date on a copy of the full build: both equal the
+    full build of the earlier date."""
     database = tmp_path / "incremental.duckdb"
     _build_history(
         tmp_path / "first", database, {**default_build.vars, "as_of_date": EARLIER_AS_OF}
     )
     first = _table(database, "customer_segment_history")
     assert str(first["as_of_date"].max().date()) == EARLIER_AS_OF
+    earlier_full = tmp_path / "earlier_full.duckdb"
+    shutil.copy(database, earlier_full)
     # Mark a stored past row: an incremental run must not recompute (and so must keep) it.
     with duckdb.connect(str(database)) as connection:
         marked = connection.execute(
@@ -112,6 +117,14 @@ def test_incremental_history_matches_full_refresh(default_build: Build, tmp_path
         _table(database, "segment_transitions"),
         _table(default_build.database, "segment_transitions"),
     )
+
+    # Then the as-of date moved back: an incremental run on the full default build trims the
+    # history and the transitions to what a full build at the earlier date gives.
+    trimmed = tmp_path / "trimmed.duckdb"
+    shutil.copy(default_build.database, trimmed)
+    _build_history(tmp_path / "third", trimmed, {**default_build.vars, "as_of_date": EARLIER_AS_OF})
+    for table in ("customer_segment_history", "segment_transitions"):
+        pd.testing.assert_frame_equal(_table(trimmed, table), _table(earlier_full, table))
 
 
 def test_history_and_transition_tests_fail_on_broken_rows(

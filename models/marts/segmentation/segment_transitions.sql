@@ -3,8 +3,29 @@
     how many customers moved from each segment to each other one. Customers entering the
     population have no from-segment; customers leaving it (only possible when restated data
     removed them) have no to-segment. Only pairs that occur are listed.
+    Incremental, as the history: a run adds only the pairs whose later snapshot is after the
+    latest stored month-end pair; the pre-hook first removes the pair ending at the previous
+    run's as-of date when it was not a month end, and any pair ending after the history's
+    latest snapshot (the current as-of date). Each pair is counted from its two snapshots alone, so the stored pairs are what a full
+    build of the same history gives. On Spark it is a table rebuilt in full, as the history.
 -#}
-{{ config(enabled=segmentation_setting('segmentation_using_segment_history')) }}
+{{
+    config(
+        enabled=segmentation_setting('segmentation_using_segment_history'),
+        materialized='table' if target.type == 'spark' else 'incremental',
+        unique_key=['to_as_of_date'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="
+            {% if is_incremental() %}
+                delete from {{ this }}
+                where
+                    not is_month_end
+                    or to_as_of_date > (select max(as_of_date) from {{ ref('customer_segment_history') }})
+            {% endif %}
+        ",
+    )
+}}
 
 with
 
@@ -35,10 +56,27 @@ snapshot_pairs as (
 
 ),
 
+stored_pairs as (
+
+    {% if is_incremental() -%}
+        select max(to_as_of_date) as latest_to_as_of_date from {{ this }}
+    {%- else -%}
+        select cast(null as date) as latest_to_as_of_date
+    {%- endif %}
+
+),
+
 consecutive_pairs as (
 
-    select * from snapshot_pairs
-    where from_as_of_date is not null
+    select snapshot_pairs.*
+    from snapshot_pairs
+    cross join stored_pairs
+    where
+        snapshot_pairs.from_as_of_date is not null
+        and (
+            stored_pairs.latest_to_as_of_date is null
+            or snapshot_pairs.to_as_of_date > stored_pairs.latest_to_as_of_date
+        )
 
 ),
 
