@@ -1,13 +1,60 @@
 {{ config(enabled=target.type == 'duckdb') }}
 -- The scores computed in SQL from the stored parameters (macro purchase_model_scores) equal the
--- Python model's (customer_predictions, scipy's hyp2f1) to 1e-9 relative, for every customer:
--- the SQL scoring can replace the Python one on any engine. Returns one row per disagreement.
+-- Python model's (customer_predictions, scipy's hyp2f1) to 1e-9 relative: the SQL scoring can
+-- replace the Python one on any engine. Returns one row per disagreement.
+-- Every customer is checked when the purchasers have at most `max_checked_patterns` distinct
+-- (frequency, age) patterns, the series' inputs; beyond that, the customers of that many patterns
+-- picked by a hash of the pattern, and of the extreme patterns (the highest frequency, the
+-- oldest and the youngest), so that the check costs the same on a million customers as on the
+-- sample. tools/tests/test_sql_scoring.py compares the SQL scores with lifetimes on whole data sets.
+{%- set max_checked_patterns = 2000 %}
 with
+
+summary as (
+
+    select * from {{ ref('int_customers_summarised') }}
+
+),
+
+patterns as (
+
+    select distinct
+        bgnbd_frequency,
+        bgnbd_t
+    from summary
+
+),
+
+ranked_patterns as (
+
+    select
+        bgnbd_frequency,
+        bgnbd_t,
+        row_number() over (order by hash(bgnbd_frequency, bgnbd_t), bgnbd_frequency, bgnbd_t)
+            as sample_rank,
+        bgnbd_frequency = max(bgnbd_frequency) over ()
+        or bgnbd_t = max(bgnbd_t) over ()
+        or bgnbd_t = min(bgnbd_t) over () as is_extreme
+    from patterns
+
+),
+
+checked_customers as (
+
+    select summary.*
+    from summary
+    inner join ranked_patterns
+        on
+            summary.bgnbd_frequency = ranked_patterns.bgnbd_frequency
+            and summary.bgnbd_t = ranked_patterns.bgnbd_t
+    where ranked_patterns.sample_rank <= {{ max_checked_patterns }} or ranked_patterns.is_extreme
+
+),
 
 sql_scores as (
 
     {{ purchase_model_scores(
-        ref('int_customers_summarised'),
+        'checked_customers',
         purchase_model_parameters(ref('predictive_model_parameters')),
         ref('int_prediction_settings_resolved'),
     ) }}
@@ -16,7 +63,10 @@ sql_scores as (
 
 python_scores as (
 
-    select * from {{ ref('customer_predictions') }}
+    select predictions.*
+    from {{ ref('customer_predictions') }} as predictions
+    inner join checked_customers
+        on predictions.customer_id = checked_customers.customer_id
 
 ),
 
