@@ -108,9 +108,8 @@ scoring_patterns as (
 
 ),
 
-{#- One series per pattern, horizon and form: its parameters A, B, C, z, the power of (1 - z)
-    in front of it, and how many terms to sum (the largest term comes near
-    k = max(A + B - C - 1, 0) z / (1 - z); after it each term shrinks by about z). -#}
+{#- One series per pattern, horizon and form: its parameters A, B, C, z and the power of
+    (1 - z) in front of it; scoring_series_sized says how many terms to sum. -#}
 scoring_series as (
 
     select
@@ -141,6 +140,34 @@ scoring_series as (
 
 ),
 
+{#- How many terms to sum. Term k + 1 is term k times (A + k)(B + k) z / ((C + k)(k + 1)), so
+    the terms grow while that ratio is above 1 and peak near the k where
+    (A + k)|B + k| z = (C + k) k (peak_k, from the quadratic, with |A B|); they spread over about
+    sqrt(peak_k / (1 - z)) terms around it, and beyond it shrink by about z each. The count
+    covers the peak, ten spreads, the growth of the (1 - z)^(C - A - B) tail when z nears 1, and
+    50 / -ln z terms of decay; scoring_converged checks that the last terms were negligible, and
+    a series that did not converge scores null. Large A and B (a nearly constant purchase rate:
+    r, alpha and b in the thousands) with a small z need a few dozen terms, not max(A, B). -#}
+scoring_series_peaks as (
+
+    select
+        *,
+        greatest(
+            0,
+            (
+                (series_a + series_b) * z - series_c
+                + sqrt(greatest(
+                    0,
+                    (series_c - (series_a + series_b) * z) * (series_c - (series_a + series_b) * z)
+                    + 4 * (1 - z) * abs(series_a * series_b) * z
+                ))
+            ) / (2 * (1 - z))
+        ) as peak_k
+
+    from scoring_series as series
+
+),
+
 scoring_series_sized as (
 
     select
@@ -148,13 +175,14 @@ scoring_series_sized as (
         least(
             {{ max_terms }},
             cast(ceil(
-                greatest(series_a + series_b - series_c - 1, 0) * z / (1 - z)
-                + greatest(abs(series_a), abs(series_b))
+                peak_k
+                + 10 * sqrt(peak_k / (1 - z) + 1)
+                + greatest(series_a + series_b - series_c - 1, 0) * z / (1 - z)
                 + 50 / (-ln(z))
             ) as {{ dbt.type_int() }}) + 1
         ) as term_count
 
-    from scoring_series as series
+    from scoring_series_peaks as series
 
 ),
 

@@ -46,6 +46,19 @@ PARAMETER_SETS = {
     "days": (0.243, 30.9, 0.793, 2.426, 6.25, 3.74, 15.44, 90.0, 1),
     "long_horizon_small_alpha": (0.8, 0.5, 1.7, 3.2, 3.0, 1.6, 10.0, 365 / 7, 7),
     "at_the_bound": (0.3, 6.0, float(np.exp(10)), float(np.exp(10)), 1.0, 2.0, 5.0, 90 / 7, 7),
+    # a nearly constant purchase rate (r and alpha in the thousands, b at the bound): the fit of
+    # customers who all buy about ten times; few terms, though A and B are large
+    "nearly_constant_rate": (
+        12177.9,
+        340982.6,
+        4.54e-5,
+        float(np.exp(10)),
+        6.25,
+        3.74,
+        15.44,
+        90 / 7,
+        7,
+    ),
 }
 
 
