@@ -34,7 +34,7 @@ def corrupt_and_test(
 def failed_tests(output: str, database: Path | None = None) -> set[str]:
     """Names of the tests reported as FAIL in a dbt test output. With the database the tests ran
     on, a failed row_rules test (named <model>_rules) is replaced by the names of the rules it
-    reports as broken (its failures view in schema dbt_test__audit)."""
+    reports as broken (its failures table in schema dbt_test__audit)."""
     names = set()
     for line in output.splitlines():
         parts = line.split(" FAIL ", 1)
