@@ -133,7 +133,7 @@ java:
 	fi
 
 pytest: setup-test browser java
-	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python -m pytest tools/tests
+	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python -m pytest -n 2 --dist loadfile --durations 25 tools/tests
 
 test: lint build-test docs-check pii-check score pytest
 

@@ -275,6 +275,23 @@
 {%- endmacro %}
 
 
+{#- The sum of `expression` over a group, added in the order of `order_by`: a parallel sum of
+    doubles depends on the order the threads add them in, so that the same data could give sums
+    that differ in their last bits from one build to the next. -#}
+{% macro ordered_sum(expression, order_by) -%}
+    {{ return(adapter.dispatch('ordered_sum', 'segmentation')(expression, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_sum(expression, order_by) -%}
+    sum({{ expression }} order by {{ order_by }})
+{%- endmacro %}
+
+{#- Spark has no ordered aggregates: the sum in the engine's own order. -#}
+{% macro spark__ordered_sum(expression, order_by) -%}
+    sum({{ expression }})
+{%- endmacro %}
+
+
 {#- A yes/no flag of raw text: true for true/yes/y/1, false for false/no/n/0 (trimmed, any case),
     null otherwise (missing or unreadable). -#}
 {% macro parse_flag(expression) -%}

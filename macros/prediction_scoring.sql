@@ -265,7 +265,7 @@ scoring_sums as (
         age,
         horizon_name,
         series_form,
-        sum(term) as series_sum,
+        {{ ordered_sum('term', 'k') }} as series_sum,
         max(log_abs_term) as log_largest_term,
         max(case when k = term_count - 1 then log_abs_term end) as log_last_term,
         max(case when k = term_count - 2 then log_abs_term end) as log_second_last_term,
@@ -365,7 +365,10 @@ scoring_discounted as (
         case
             when count(*) = {{ clv_months }}
                 and max(steps.horizon_month) = {{ clv_months }}
-                then sum(steps.term_step / power(1 + settings.clv_monthly_discount_rate, steps.horizon_month))
+                then {{ ordered_sum(
+                    'steps.term_step / power(1 + settings.clv_monthly_discount_rate, steps.horizon_month)',
+                    'steps.horizon_month',
+                ) }}
         end as discounted_term_steps
 
     from scoring_monthly_steps as steps
