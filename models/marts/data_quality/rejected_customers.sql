@@ -4,6 +4,15 @@
     two digits, whether a name was given). The whole raw text is in quarantine.quarantined_customers
     and quarantine.quarantined_lines, which BI tools cannot read.
 -#}
+{%- set raw_columns = [
+    'customer_id',
+    'raw_customer_id',
+    'raw_signed_up_at',
+    'raw_country_code',
+    'raw_gender',
+    'raw_referred_by_customer_id',
+    'raw_updated_at',
+] -%}
 with
 
 customer_versions as (
@@ -26,13 +35,7 @@ rejected_rows as (
         source_file,
         cast(null as {{ dbt.type_bigint() }}) as line_number,
         cast(null as {{ dbt.type_string() }}) as malformed_line_error,
-        {{ masked_if_personal('customer_id') }} as customer_id,
-        {{ masked_if_personal('raw_customer_id') }} as raw_customer_id,
-        {{ masked_if_personal('raw_signed_up_at') }} as raw_signed_up_at,
-        {{ masked_if_personal('raw_country_code') }} as raw_country_code,
-        {{ masked_if_personal('raw_gender') }} as raw_gender,
-        {{ masked_if_personal('raw_referred_by_customer_id') }} as raw_referred_by_customer_id,
-        {{ masked_if_personal('raw_updated_at') }} as raw_updated_at,
+        {{ masked_columns(raw_columns) }},
         case
             when has_valid_email then {{ dbt.split_part('email', "'@'", 2) }}
         end as email_domain,
@@ -52,26 +55,11 @@ rejected_rows as (
 
 malformed_rows as (
 
-    select
-        'malformed_line' as reject_reason,
-        source_file,
-        line_number,
-        malformed_line_error,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as {{ dbt.type_string() }}) as raw_customer_id,
-        cast(null as {{ dbt.type_string() }}) as raw_signed_up_at,
-        cast(null as {{ dbt.type_string() }}) as raw_country_code,
-        cast(null as {{ dbt.type_string() }}) as raw_gender,
-        cast(null as {{ dbt.type_string() }}) as raw_referred_by_customer_id,
-        cast(null as {{ dbt.type_string() }}) as raw_updated_at,
-        cast(null as {{ dbt.type_string() }}) as email_domain,
-        cast(null as {{ dbt.type_string() }}) as phone_last_two_digits,
-        cast(null as boolean) as has_name,
-        cast(null as boolean) as has_birth_date,
-        cast(null as boolean) as has_city,
-        cast(null as boolean) as has_company_name
-
-    from malformed_lines
+    {{ malformed_line_rows(
+        'malformed_lines',
+        raw_columns + ['email_domain', 'phone_last_two_digits'],
+        flag_columns=['has_name', 'has_birth_date', 'has_city', 'has_company_name'],
+    ) }}
 
 ),
 

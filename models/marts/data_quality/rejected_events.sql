@@ -4,6 +4,13 @@
     an unknown customer (`unknown_customer`). Text that looks like an email address or a phone
     number is masked. No rows when the table is absent.
 -#}
+{%- set raw_columns = [
+    'customer_id',
+    'event_type',
+    'raw_customer_id',
+    'raw_event_at',
+    'raw_event_type',
+] -%}
 with
 
 events as (
@@ -26,11 +33,7 @@ rejected_rows as (
         source_file,
         cast(null as {{ dbt.type_bigint() }}) as line_number,
         cast(null as {{ dbt.type_string() }}) as malformed_line_error,
-        {{ masked_if_personal('customer_id') }} as customer_id,
-        {{ masked_if_personal('event_type') }} as event_type,
-        {{ masked_if_personal('raw_customer_id') }} as raw_customer_id,
-        {{ masked_if_personal('raw_event_at') }} as raw_event_at,
-        {{ masked_if_personal('raw_event_type') }} as raw_event_type
+        {{ masked_columns(raw_columns) }}
 
     from events
     where row_outcome = 'rejected'
@@ -39,18 +42,7 @@ rejected_rows as (
 
 malformed_rows as (
 
-    select
-        'malformed_line' as reject_reason,
-        source_file,
-        line_number,
-        malformed_line_error,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as {{ dbt.type_string() }}) as event_type,
-        cast(null as {{ dbt.type_string() }}) as raw_customer_id,
-        cast(null as {{ dbt.type_string() }}) as raw_event_at,
-        cast(null as {{ dbt.type_string() }}) as raw_event_type
-
-    from malformed_lines
+    {{ malformed_line_rows('malformed_lines', raw_columns) }}
 
 ),
 

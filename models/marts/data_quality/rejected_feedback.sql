@@ -4,6 +4,14 @@
     unknown customer (`unknown_customer`). Text that looks like an email address or a phone
     number is masked. No rows when the table is absent.
 -#}
+{%- set raw_columns = [
+    'customer_id',
+    'kind',
+    'raw_customer_id',
+    'raw_answered_at',
+    'raw_kind',
+    'raw_score',
+] -%}
 with
 
 feedback as (
@@ -26,12 +34,7 @@ rejected_rows as (
         source_file,
         cast(null as {{ dbt.type_bigint() }}) as line_number,
         cast(null as {{ dbt.type_string() }}) as malformed_line_error,
-        {{ masked_if_personal('customer_id') }} as customer_id,
-        {{ masked_if_personal('kind') }} as kind,
-        {{ masked_if_personal('raw_customer_id') }} as raw_customer_id,
-        {{ masked_if_personal('raw_answered_at') }} as raw_answered_at,
-        {{ masked_if_personal('raw_kind') }} as raw_kind,
-        {{ masked_if_personal('raw_score') }} as raw_score
+        {{ masked_columns(raw_columns) }}
 
     from feedback
     where row_outcome = 'rejected'
@@ -40,19 +43,7 @@ rejected_rows as (
 
 malformed_rows as (
 
-    select
-        'malformed_line' as reject_reason,
-        source_file,
-        line_number,
-        malformed_line_error,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as {{ dbt.type_string() }}) as kind,
-        cast(null as {{ dbt.type_string() }}) as raw_customer_id,
-        cast(null as {{ dbt.type_string() }}) as raw_answered_at,
-        cast(null as {{ dbt.type_string() }}) as raw_kind,
-        cast(null as {{ dbt.type_string() }}) as raw_score
-
-    from malformed_lines
+    {{ malformed_line_rows('malformed_lines', raw_columns) }}
 
 ),
 

@@ -5,6 +5,14 @@
     (`unknown_product`). Text that looks like an email address or a phone number is masked. No
     rows when the table is absent.
 -#}
+{%- set raw_columns = [
+    'order_id',
+    'product_id',
+    'raw_order_id',
+    'raw_product_id',
+    'raw_quantity',
+    'raw_amount',
+] -%}
 with
 
 order_items as (
@@ -27,12 +35,7 @@ rejected_rows as (
         source_file,
         cast(null as {{ dbt.type_bigint() }}) as line_number,
         cast(null as {{ dbt.type_string() }}) as malformed_line_error,
-        {{ masked_if_personal('order_id') }} as order_id,
-        {{ masked_if_personal('product_id') }} as product_id,
-        {{ masked_if_personal('raw_order_id') }} as raw_order_id,
-        {{ masked_if_personal('raw_product_id') }} as raw_product_id,
-        {{ masked_if_personal('raw_quantity') }} as raw_quantity,
-        {{ masked_if_personal('raw_amount') }} as raw_amount
+        {{ masked_columns(raw_columns) }}
 
     from order_items
     where row_outcome = 'rejected'
@@ -41,19 +44,7 @@ rejected_rows as (
 
 malformed_rows as (
 
-    select
-        'malformed_line' as reject_reason,
-        source_file,
-        line_number,
-        malformed_line_error,
-        cast(null as {{ dbt.type_string() }}) as order_id,
-        cast(null as {{ dbt.type_string() }}) as product_id,
-        cast(null as {{ dbt.type_string() }}) as raw_order_id,
-        cast(null as {{ dbt.type_string() }}) as raw_product_id,
-        cast(null as {{ dbt.type_string() }}) as raw_quantity,
-        cast(null as {{ dbt.type_string() }}) as raw_amount
-
-    from malformed_lines
+    {{ malformed_line_rows('malformed_lines', raw_columns) }}
 
 ),
 

@@ -4,6 +4,17 @@
     (`unknown_customer`). Text that looks like an email address or a phone number is masked;
     the text of malformed lines is in quarantine.quarantined_lines.
 -#}
+{%- set raw_columns = [
+    'order_id',
+    'raw_order_id',
+    'raw_customer_id',
+    'raw_ordered_at',
+    'raw_status',
+    'raw_channel',
+    'raw_amount',
+    'raw_discount_amount',
+    'raw_updated_at',
+] -%}
 with
 
 order_versions as (
@@ -32,15 +43,7 @@ rejected_rows as (
         order_versions.source_file,
         cast(null as {{ dbt.type_bigint() }}) as line_number,
         cast(null as {{ dbt.type_string() }}) as malformed_line_error,
-        {{ masked_if_personal('order_versions.order_id') }} as order_id,
-        {{ masked_if_personal('order_versions.raw_order_id') }} as raw_order_id,
-        {{ masked_if_personal('order_versions.raw_customer_id') }} as raw_customer_id,
-        {{ masked_if_personal('order_versions.raw_ordered_at') }} as raw_ordered_at,
-        {{ masked_if_personal('order_versions.raw_status') }} as raw_status,
-        {{ masked_if_personal('order_versions.raw_channel') }} as raw_channel,
-        {{ masked_if_personal('order_versions.raw_amount') }} as raw_amount,
-        {{ masked_if_personal('order_versions.raw_discount_amount') }} as raw_discount_amount,
-        {{ masked_if_personal('order_versions.raw_updated_at') }} as raw_updated_at
+        {{ masked_columns(raw_columns, 'order_versions') }}
 
     from order_versions
     left join orders
@@ -55,22 +58,7 @@ rejected_rows as (
 
 malformed_rows as (
 
-    select
-        'malformed_line' as reject_reason,
-        source_file,
-        line_number,
-        malformed_line_error,
-        cast(null as {{ dbt.type_string() }}) as order_id,
-        cast(null as {{ dbt.type_string() }}) as raw_order_id,
-        cast(null as {{ dbt.type_string() }}) as raw_customer_id,
-        cast(null as {{ dbt.type_string() }}) as raw_ordered_at,
-        cast(null as {{ dbt.type_string() }}) as raw_status,
-        cast(null as {{ dbt.type_string() }}) as raw_channel,
-        cast(null as {{ dbt.type_string() }}) as raw_amount,
-        cast(null as {{ dbt.type_string() }}) as raw_discount_amount,
-        cast(null as {{ dbt.type_string() }}) as raw_updated_at
-
-    from malformed_lines
+    {{ malformed_line_rows('malformed_lines', raw_columns) }}
 
 ),
 

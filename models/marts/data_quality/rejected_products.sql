@@ -3,6 +3,13 @@
     for malformed lines) and the raw fields. Text that looks like an email address or a phone
     number is masked. No rows when the table is absent.
 -#}
+{%- set raw_columns = [
+    'product_id',
+    'raw_product_id',
+    'raw_name',
+    'raw_category',
+    'raw_needs_onboarding',
+] -%}
 with
 
 products as (
@@ -25,11 +32,7 @@ rejected_rows as (
         source_file,
         cast(null as {{ dbt.type_bigint() }}) as line_number,
         cast(null as {{ dbt.type_string() }}) as malformed_line_error,
-        {{ masked_if_personal('product_id') }} as product_id,
-        {{ masked_if_personal('raw_product_id') }} as raw_product_id,
-        {{ masked_if_personal('raw_name') }} as raw_name,
-        {{ masked_if_personal('raw_category') }} as raw_category,
-        {{ masked_if_personal('raw_needs_onboarding') }} as raw_needs_onboarding
+        {{ masked_columns(raw_columns) }}
 
     from products
     where row_outcome = 'rejected'
@@ -38,18 +41,7 @@ rejected_rows as (
 
 malformed_rows as (
 
-    select
-        'malformed_line' as reject_reason,
-        source_file,
-        line_number,
-        malformed_line_error,
-        cast(null as {{ dbt.type_string() }}) as product_id,
-        cast(null as {{ dbt.type_string() }}) as raw_product_id,
-        cast(null as {{ dbt.type_string() }}) as raw_name,
-        cast(null as {{ dbt.type_string() }}) as raw_category,
-        cast(null as {{ dbt.type_string() }}) as raw_needs_onboarding
-
-    from malformed_lines
+    {{ malformed_line_rows('malformed_lines', raw_columns) }}
 
 ),
 

@@ -13,14 +13,9 @@
         unique_key=['customer_id', 'as_of_date'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="
-            {% if is_incremental() %}
-                delete from {{ this }}
-                where
-                    not is_month_end
-                    or as_of_date > (select as_of_date from {{ ref('int_settings_resolved') }})
-            {% endif %}
-        ",
+        pre_hook="{{ delete_stale_snapshots(
+            'as_of_date', 'select as_of_date from ' ~ ref('int_settings_resolved')
+        ) }}",
     )
 }}
 

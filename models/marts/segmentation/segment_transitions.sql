@@ -16,14 +16,9 @@
         unique_key=['to_as_of_date'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="
-            {% if is_incremental() %}
-                delete from {{ this }}
-                where
-                    not is_month_end
-                    or to_as_of_date > (select max(as_of_date) from {{ ref('customer_segment_history') }})
-            {% endif %}
-        ",
+        pre_hook="{{ delete_stale_snapshots(
+            'to_as_of_date', 'select max(as_of_date) from ' ~ ref('customer_segment_history')
+        ) }}",
     )
 }}
 
