@@ -22,7 +22,7 @@
     for which neither converged within `max_terms` terms (z very close to 1: a horizon far longer
     than alpha + T) gets null expected purchases.
 -#}
-{% macro purchase_model_scores(summary, parameters, settings, max_terms=4000, with_clv=true) %}
+{% macro purchase_model_scores(summary, parameters, settings, max_terms=4000, with_clv=true, with_90_days=true) %}
 {%- set clv_months = prediction_setting('clv_horizon_months') if with_clv else 0 -%}
 with
 
@@ -61,6 +61,7 @@ scoring_horizons as (
         cast(null as {{ dbt.type_int() }}) as horizon_month,
         cast(prediction_horizon_periods as {{ type_double() }}) as horizon_periods
     from scoring_settings
+    {%- if with_90_days %}
 
     union all
 
@@ -69,6 +70,7 @@ scoring_horizons as (
         cast(null as {{ dbt.type_int() }}) as horizon_month,
         cast(90 as {{ type_double() }}) / days_per_period as horizon_periods
     from scoring_settings
+    {%- endif %}
     {%- for month in range(1, clv_months + 1) %}
 
     union all

@@ -42,6 +42,7 @@ scores_bgnbd as (
         purchase_model_parameters(ref('predictive_model_parameters'), 'backtest_bgnbd_', 'bgnbd'),
         'holdout_settings',
         with_clv=false,
+        with_90_days=false,
     ) }}
 
 ),
@@ -53,6 +54,7 @@ scores_mbgnbd as (
         purchase_model_parameters(ref('predictive_model_parameters'), 'backtest_mbgnbd_', 'mbgnbd'),
         'holdout_settings',
         with_clv=false,
+        with_90_days=false,
     ) }}
 
 ),
