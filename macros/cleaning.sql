@@ -292,6 +292,25 @@
 {%- endmacro %}
 
 
+{#- The value of `expression` on the group's row with the smallest `order_by` (which must be
+    unique within the group). -#}
+{% macro value_at_first(expression, order_by) -%}
+    {{ return(adapter.dispatch('value_at_first', 'segmentation')(expression, order_by)) }}
+{%- endmacro %}
+
+{% macro default__value_at_first(expression, order_by) -%}
+    arg_min({{ expression }}, {{ order_by }})
+{%- endmacro %}
+
+{% macro postgres__value_at_first(expression, order_by) -%}
+    (array_agg({{ expression }} order by {{ order_by }}))[1]
+{%- endmacro %}
+
+{% macro spark__value_at_first(expression, order_by) -%}
+    min_by({{ expression }}, {{ order_by }})
+{%- endmacro %}
+
+
 {#- A yes/no flag of raw text: true for true/yes/y/1, false for false/no/n/0 (trimmed, any case),
     null otherwise (missing or unreadable). -#}
 {% macro parse_flag(expression) -%}

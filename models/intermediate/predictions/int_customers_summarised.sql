@@ -3,19 +3,34 @@
     from purchase days (several purchases on one day are one purchase), in the time unit of the
     var prediction_time_unit: frequency x = purchase days - 1, recency t_x = last - first purchase
     date, T = as-of date - first purchase date, and the average revenue of the repeat purchase
-    days (all but the first).
+    days (all but the first). Straight from the purchases, as lifetimes'
+    summary_data_from_transaction_data computes them: two aggregations and no window
+    (int_purchase_days_sequenced numbers the same days for the history, with a sort that this
+    model does not need).
 -#}
 with
 
-purchase_days as (
+purchases as (
 
-    select * from {{ ref('int_purchase_days_sequenced') }}
+    select * from {{ ref('int_purchases_filtered') }}
 
 ),
 
 settings as (
 
     select * from {{ ref('int_prediction_settings_resolved') }}
+
+),
+
+purchase_days as (
+
+    select
+        customer_id,
+        order_date as purchase_date,
+        sum(amount) as revenue_on_day
+
+    from purchases
+    group by customer_id, order_date
 
 ),
 
@@ -26,7 +41,8 @@ customer_totals as (
         count(*) as purchase_days,
         min(purchase_date) as first_order_date,
         max(purchase_date) as last_order_date,
-        sum(case when purchase_day_number > 1 then revenue_on_day end) as repeat_revenue
+        -- every day's revenue but the first day's
+        sum(revenue_on_day) - {{ value_at_first('revenue_on_day', 'purchase_date') }} as repeat_revenue
 
     from purchase_days
     group by customer_id

@@ -1089,7 +1089,6 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         on_schema_change="sync_all_columns",
     )
     # sorted, so that the same data always gives the same floating-point sums and parameters
-    summary = dbt.ref("int_customers_summarised").df().sort_values("customer_id")
     calibrated = dbt.ref("int_customers_calibrated").df().sort_values("customer_id")
     settings = dbt.ref("int_prediction_settings_resolved").df().iloc[0]
     previous = None
@@ -1098,8 +1097,10 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         if len(stored) == 1 and set(COLUMNS) <= set(stored.columns):
             previous = stored.iloc[0]
     if reusable(previous, settings):
+        # the stored parameters score this build: the customers' figures are not read
         frame = pd.DataFrame([reused_row(previous, settings, calibrated)], columns=list(COLUMNS))
         return frame.astype(COLUMNS)
+    summary = dbt.ref("int_customers_summarised").df().sort_values("customer_id")
     days_per_period = float(settings["days_per_period"])
     # the horizons customer_predictions scores: the var's, the fixed 90 days and the months of
     # the customer lifetime value
