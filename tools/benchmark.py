@@ -19,8 +19,8 @@ reporting the median and the peak RSS:
    both builds read the same folder, as a daily job does, so dbt reuses its partial parse;
 5. the next day's run of a job that refits on a schedule (`prediction_refit_days: 7`, docs/
    predictions.md): one more day of orders again, a build that reuses the fit stored the day
-   before and scores every customer in SQL (its own target folder holds the partial parse of its
-   vars, as a daily job's would);
+   before and scores every customer again with it (customer_predictions, the Python model on
+   DuckDB; its own target folder holds the partial parse of its vars, as a daily job's would);
 and once, the fixed overhead: `dbt parse` and a build of the bundled sample (medians too).
 Results go to a Markdown file (default `benchmark/results.md`): the table, each target met or
 missed and by how much, and the profile (dbt's node times) that says where the time goes.
