@@ -231,6 +231,32 @@ def test_expected_purchases_are_finite_where_lifetimes_gives_nan() -> None:
     )
 
 
+@pytest.mark.parametrize("model", ["bgnbd", "mbgnbd"])
+def test_expected_purchases_per_pair_equal_each_customer_alone(model: str) -> None:
+    """expected_purchases computes 2F1 once per distinct (frequency, T) and spreads it back: on
+    customers in random order, many sharing a pair, each gets exactly what it gets alone, with
+    its own P(alive); the steady-buyer parameters of a dense shop (large r and b) included."""
+    rng = np.random.default_rng(7)
+    frequency = rng.integers(0, 6, 400).astype(float)
+    age = rng.choice([3.0, 10.5, 52.0, 104.25], 400)
+    p_alive = rng.uniform(0.1, 1.0, 400)
+    for parameters in (
+        {"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.4},
+        {"r": 11289.8, "alpha": 314871.8, "a": 0.00185, "b": 1398.8},
+    ):
+        for module in (SCORE, FIT):
+            together = module.expected_purchases(
+                90 / 7, frequency, age, p_alive, **parameters, model=model
+            )
+            alone = [
+                module.expected_purchases(
+                    90 / 7, frequency[[i]], age[[i]], p_alive[[i]], **parameters, model=model
+                )[0]
+                for i in range(len(frequency))
+            ]
+            np.testing.assert_array_equal(together, alone)
+
+
 @pytest.mark.slow
 def test_a_million_customers_are_fitted() -> None:
     """Every model fits a million customers (how long it takes is the benchmark's business:

@@ -35,22 +35,27 @@ def expected_purchases(
     ModifiedBetaGeoFitter) is the same with b + x + 1 and a + b + x in place of b + x and
     a + b + x - 1 (`shift` 1), and its own P(alive).
 
-    As lifetimes' conditional_expected_number_of_purchases_up_to_time (the same figures to about
-    1e-15 where that is finite), but without its logarithms, and Euler's transformation of the
-    hypergeometric function, (1 - z)^(r + x) * 2F1(r + x, b + x + shift; c; z) = (1 - z)^(a - 1)
-    * 2F1(a + b - 1 - r + shift, a - 1; c; z), wherever the direct form is not finite: lifetimes
-    takes the log of 2F1, which is negative for some one-day buyers when a + b < 1 (c < 0), and
-    so gives NaN there. The same function is in predictive_model_parameters, which checks that
-    the fitted parameters score every customer.
+    As lifetimes' conditional_expected_number_of_purchases_up_to_time (to about 1e-15 where that
+    is finite), without its logarithms; where the direct form is not finite, Euler's
+    transformation, (1 - z)^(r + x) 2F1(r + x, b + x + shift; c; z) = (1 - z)^(a - 1)
+    2F1(a + b - 1 - r + shift, a - 1; c; z): lifetimes gives NaN for some one-day buyers when
+    a + b < 1 (the log of a negative 2F1). 2F1 is computed once per distinct (x, T): scipy takes
+    some 50 microseconds a value at the large r and b of steady buyers. The same function is in
+    predictive_model_parameters, which checks that the fitted parameters score every customer.
     """
     shift = 1 if model == "mbgnbd" else 0
-    c = a + b + frequency - 1 + shift
-    z = t / (alpha + age + t)
-    with np.errstate(all="ignore"):  # where a form overflows, the other is taken
-        direct = hyp2f1(r + frequency, b + frequency + shift, c, z) * (1 - z) ** (r + frequency)
-        euler = hyp2f1(a + b - 1 - r + shift, a - 1, c, z) * (1 - z) ** (a - 1)
-    term = np.where(np.isfinite(direct), direct, euler)
-    return c / (a - 1) * (1 - term) * p_alive
+    pairs, customer_pair = np.unique(
+        np.asarray(frequency, dtype=float) + 1j * np.asarray(age, dtype=float), return_inverse=True
+    )
+    x, z = pairs.real, t / (alpha + pairs.imag + t)
+    c = a + b + x - 1 + shift
+    with np.errstate(all="ignore"):  # where the direct form overflows, Euler's is taken
+        term = hyp2f1(r + x, b + x + shift, c, z) * (1 - z) ** (r + x)
+        failed = ~np.isfinite(term)
+        term[failed] = hyp2f1(a + b - 1 - r + shift, a - 1, c[failed], z[failed]) * (
+            1 - z[failed]
+        ) ** (a - 1)
+    return (c / (a - 1) * (1 - term))[customer_pair.reshape(-1)] * p_alive
 
 
 # The length of a month of the customer lifetime value, in days (a year / 12).
@@ -159,22 +164,15 @@ def score(
         fitter = FITTERS[model]()
         fitter.params_ = pd.Series(purchase_model)
         with np.errstate(all="ignore"):
-            p_alive = np.asarray(
-                fitter.conditional_probability_alive(frequency, recency, age), dtype=float
+            p_alive = fitter.conditional_probability_alive(frequency, recency, age)
+        scored["p_alive"] = p_alive = np.asarray(p_alive, dtype=float)
+        # and the fixed 90-day figure analysts compare across builds, whatever the horizon var
+        days_90 = 90.0 / float(settings["days_per_period"])
+        horizons = {"expected_purchases": horizon, "expected_purchases_90d": days_90}
+        for column, periods in horizons.items():
+            scored[column] = expected_purchases(
+                periods, frequency, age, p_alive, **purchase_model, model=model
             )
-        scored["p_alive"] = p_alive
-        scored["expected_purchases"] = expected_purchases(
-            horizon, frequency, age, p_alive, **purchase_model, model=model
-        )
-        # the fixed 90-day figure analysts compare across builds, whatever the horizon var says
-        scored["expected_purchases_90d"] = expected_purchases(
-            90.0 / float(settings["days_per_period"]),
-            frequency,
-            age,
-            p_alive,
-            **purchase_model,
-            model=model,
-        )
     if len(summary) > 0 and not pd.isna(parameters["p"]):
         scored["expected_spend_per_purchase"] = _expected_spend(
             frequency, spend, float(parameters["p"]), float(parameters["q"]), float(parameters["v"])

@@ -485,13 +485,19 @@ def expected_purchases(
     BG/NBD, as customer_predictions computes them (the same function; see its docstring, a
     pytest checks they agree)."""
     shift = 1 if model == "mbgnbd" else 0
-    c = a + b + frequency - 1 + shift
-    z = t / (alpha + age + t)
-    with np.errstate(all="ignore"):  # where a form overflows, the other is taken
-        direct = hyp2f1(r + frequency, b + frequency + shift, c, z) * (1 - z) ** (r + frequency)
-        euler = hyp2f1(a + b - 1 - r + shift, a - 1, c, z) * (1 - z) ** (a - 1)
-    term = np.where(np.isfinite(direct), direct, euler)
-    return c / (a - 1) * (1 - term) * p_alive
+    # once per distinct (x, T), all that 2F1 depends on, then spread back to the customers
+    pairs, customer_pair = np.unique(
+        np.asarray(frequency, dtype=float) + 1j * np.asarray(age, dtype=float), return_inverse=True
+    )
+    x, z = pairs.real, t / (alpha + pairs.imag + t)
+    c = a + b + x - 1 + shift
+    with np.errstate(all="ignore"):  # where the direct form overflows, Euler's is taken
+        term = hyp2f1(r + x, b + x + shift, c, z) * (1 - z) ** (r + x)
+        failed = ~np.isfinite(term)
+        term[failed] = hyp2f1(a + b - 1 - r + shift, a - 1, c[failed], z[failed]) * (
+            1 - z[failed]
+        ) ** (a - 1)
+    return (c / (a - 1) * (1 - term))[customer_pair.reshape(-1)] * p_alive
 
 
 @dataclass(frozen=True)
