@@ -1,8 +1,11 @@
 {{ config(enabled=target.type == 'duckdb') }}
 -- The back-test's mean absolute error computed in SQL (prediction_backtest, total rows) equals the
--- one the fit computed in Python to choose the model (predictive_model_parameters), to 1e-9
--- relative, for each model fitted on the calibration period; and a model has total rows exactly
--- when it was fitted there. Returns one row per disagreement.
+-- one the fit computed in Python to choose the model (predictive_model_parameters), to 1e-6
+-- relative (the bound of the SQL scores against lifetimes, assert_sql_scores_match_python_scores),
+-- for each model fitted on the calibration period; and a model has total rows exactly when it was
+-- fitted there. Returns one row per disagreement. Not 1e-9: at the large r and b of steady buyers
+-- scipy's hyp2f1 is off by some 1e-12, which 1 - (1 - z)^(r + x) 2F1 turns into 1e-8 per customer
+-- (the SQL series is closer); the dense shape at 10M orders put the two errors 1.4e-9 apart.
 with
 
 parameters as (
@@ -53,4 +56,4 @@ select * from compared
 where
     fit_error is null
     or sql_error is null
-    or abs(fit_error - sql_error) > 1e-9 * greatest(abs(fit_error), 1e-12)
+    or abs(fit_error - sql_error) > 1e-6 * greatest(abs(fit_error), 1e-12)
