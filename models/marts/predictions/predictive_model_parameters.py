@@ -143,22 +143,47 @@ def _finite_objective(
     return objective
 
 
+class Distinct:
+    """An array with its distinct values: a function of the values is computed once per distinct
+    value and spread back (the same numbers; the likelihoods' gammaln, digamma and log cost a
+    fraction where a million patterns hold a few hundred frequencies and a few thousand ages)."""
+
+    def __init__(self, values: Any) -> None:
+        self.values = np.asarray(values, dtype=float)
+        self.unique, inverse = np.unique(self.values, return_inverse=True)
+        self.inverse = inverse.reshape(-1)
+        with np.errstate(divide="ignore"):  # a recency of 0
+            self.log = self.map(np.log)
+
+    def map(self, function: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        return np.asarray(function(self.unique))[self.inverse]
+
+
+def _distinct(values: Any) -> Distinct:
+    return values if isinstance(values, Distinct) else Distinct(values)
+
+
 def bgnbd_negative_log_likelihood(
     log_parameters: np.ndarray,
-    frequency: np.ndarray,
-    recency: np.ndarray,
-    age: np.ndarray,
+    frequency: np.ndarray | Distinct,
+    recency: np.ndarray | Distinct,
+    age: np.ndarray | Distinct,
     weights: np.ndarray,
 ) -> tuple[float, np.ndarray]:
     """Mean negative log-likelihood per customer of BG/NBD (Fader, Hardie & Lee 2005, eq. 6 in
     the stable form of lifetimes' BetaGeoFitter._negative_log_likelihood, without penalty) and
-    its gradient in the log-parameters, vectorised with numpy."""
+    its gradient in the log-parameters, vectorised with numpy (the special functions once per
+    distinct frequency, recency and age: Distinct)."""
     r, alpha, a, b = np.exp(log_parameters)
-    x, repeat = frequency, frequency > 0
-    a_1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a_2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
-    a_3 = -(r + x) * np.log(alpha + age)
-    a_4 = np.log(a) - np.log(b + np.maximum(x, 1) - 1) - (r + x) * np.log(recency + alpha)
+    frequency, recency, age = (_distinct(values) for values in (frequency, recency, age))
+    x, repeat = frequency.values, frequency.values > 0
+    log_age = age.map(lambda values: np.log(alpha + values))
+    log_recency = recency.map(lambda values: np.log(values + alpha))
+    a_1 = frequency.map(lambda v: gammaln(r + v) - gammaln(r) + r * np.log(alpha))
+    a_2 = frequency.map(lambda v: gammaln(a + b) + gammaln(b + v) - gammaln(b) - gammaln(a + b + v))
+    a_3 = -(r + x) * log_age
+    log_b_x = frequency.map(lambda v: np.log(b + np.maximum(v, 1) - 1))
+    a_4 = np.log(a) - log_b_x - (r + x) * log_recency
     a_4 = np.where(repeat, a_4, -np.inf)
     top = np.maximum(a_3, a_4)
     e_3, e_4 = np.exp(a_3 - top), np.exp(a_4 - top)
@@ -166,21 +191,19 @@ def bgnbd_negative_log_likelihood(
     share_3 = e_3 / (e_3 + e_4)  # weight of the "still alive" term
     share_4 = 1 - share_3
     d_r = (
-        digamma(r + x)
-        - digamma(r)
-        + np.log(alpha)
-        - share_3 * np.log(alpha + age)
-        - share_4 * np.log(alpha + recency)
+        frequency.map(lambda v: digamma(r + v) - digamma(r) + np.log(alpha))
+        - share_3 * log_age
+        - share_4 * log_recency
     )
-    d_alpha = r / alpha - share_3 * (r + x) / (alpha + age) - share_4 * (r + x) / (alpha + recency)
-    d_a = digamma(a + b) - digamma(a + b + x) + share_4 / a
-    d_b = (
-        digamma(a + b)
-        + digamma(b + x)
-        - digamma(b)
-        - digamma(a + b + x)
-        - share_4 / (b + np.maximum(x, 1) - 1)
+    d_alpha = (
+        r / alpha
+        - share_3 * (r + x) / (alpha + age.values)
+        - share_4 * (r + x) / (alpha + recency.values)
     )
+    d_a = frequency.map(lambda v: digamma(a + b) - digamma(a + b + v)) + share_4 / a
+    d_b = frequency.map(
+        lambda v: digamma(a + b) + digamma(b + v) - digamma(b) - digamma(a + b + v)
+    ) - share_4 / (b + np.maximum(x, 1) - 1)
     total = weights.sum()
     gradient = np.array(
         [
@@ -193,44 +216,43 @@ def bgnbd_negative_log_likelihood(
 
 def mbgnbd_negative_log_likelihood(
     log_parameters: np.ndarray,
-    frequency: np.ndarray,
-    recency: np.ndarray,
-    age: np.ndarray,
+    frequency: np.ndarray | Distinct,
+    recency: np.ndarray | Distinct,
+    age: np.ndarray | Distinct,
     weights: np.ndarray,
 ) -> tuple[float, np.ndarray]:
     """Mean negative log-likelihood per customer of the modified BG/NBD (Batislam, Denizel &
     Filiztekin 2007: a customer may also drop out right after the first purchase, so that the
     probability alive of a one-time buyer falls with their age), as lifetimes'
     ModifiedBetaGeoFitter._negative_log_likelihood without penalty, and its gradient in the
-    log-parameters."""
+    log-parameters (the special functions once per distinct value, as BG/NBD's)."""
     r, alpha, a, b = np.exp(log_parameters)
-    x = frequency
-    a_1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a_2 = gammaln(a + b) + gammaln(b + x + 1) - gammaln(b) - gammaln(a + b + x + 1)
-    a_3 = -(r + x) * np.log(alpha + age)
-    a_4 = np.log(a) - np.log(b + x) + (r + x) * (np.log(alpha + age) - np.log(alpha + recency))
+    frequency, recency, age = (_distinct(values) for values in (frequency, recency, age))
+    x = frequency.values
+    log_age = age.map(lambda values: np.log(alpha + values))
+    log_recency = recency.map(lambda values: np.log(alpha + values))
+    a_1 = frequency.map(lambda v: gammaln(r + v) - gammaln(r) + r * np.log(alpha))
+    a_2 = frequency.map(
+        lambda v: gammaln(a + b) + gammaln(b + v + 1) - gammaln(b) - gammaln(a + b + v + 1)
+    )
+    a_3 = -(r + x) * log_age
+    a_4 = np.log(a) - frequency.map(lambda v: np.log(b + v)) + (r + x) * (log_age - log_recency)
     log_likelihood = a_1 + a_2 + a_3 + np.logaddexp(a_4, 0)
     share_4 = np.exp(a_4 - np.logaddexp(a_4, 0))  # weight of the "dropped out" term
     d_r = (
-        digamma(r + x)
-        - digamma(r)
-        + np.log(alpha)
-        - np.log(alpha + age)
-        + share_4 * (np.log(alpha + age) - np.log(alpha + recency))
+        frequency.map(lambda v: digamma(r + v) - digamma(r) + np.log(alpha))
+        - log_age
+        + share_4 * (log_age - log_recency)
     )
     d_alpha = (
         r / alpha
-        - (r + x) / (alpha + age)
-        + share_4 * (r + x) * (1 / (alpha + age) - 1 / (alpha + recency))
+        - (r + x) / (alpha + age.values)
+        + share_4 * (r + x) * (1 / (alpha + age.values) - 1 / (alpha + recency.values))
     )
-    d_a = digamma(a + b) - digamma(a + b + x + 1) + share_4 / a
-    d_b = (
-        digamma(a + b)
-        + digamma(b + x + 1)
-        - digamma(b)
-        - digamma(a + b + x + 1)
-        - share_4 / (b + x)
-    )
+    d_a = frequency.map(lambda v: digamma(a + b) - digamma(a + b + v + 1)) + share_4 / a
+    d_b = frequency.map(
+        lambda v: digamma(a + b) + digamma(b + v + 1) - digamma(b) - digamma(a + b + v + 1)
+    ) - share_4 / (b + x)
     total = weights.sum()
     gradient = np.array(
         [
@@ -242,25 +264,33 @@ def mbgnbd_negative_log_likelihood(
 
 
 def gamma_gamma_negative_log_likelihood(
-    log_parameters: np.ndarray, frequency: np.ndarray, spend: np.ndarray, weights: np.ndarray
+    log_parameters: np.ndarray,
+    frequency: np.ndarray | Distinct,
+    spend: np.ndarray | Distinct,
+    weights: np.ndarray,
 ) -> tuple[float, np.ndarray]:
     """Mean negative log-likelihood per customer of Gamma-Gamma (Fader & Hardie 2013, as
     lifetimes' GammaGammaFitter._negative_log_likelihood without penalty) and its gradient in
-    the log-parameters, vectorised with numpy."""
+    the log-parameters, vectorised with numpy (the special functions once per distinct
+    frequency, the logs of the data once: Distinct)."""
     p, q, v = np.exp(log_parameters)
-    x, m = frequency, spend
+    frequency, spend = _distinct(frequency), _distinct(spend)
+    x, m = frequency.values, spend.values
     px = p * x
+    log_total = np.log(x * m + v)
     log_likelihood = (
-        gammaln(px + q)
-        - gammaln(px)
-        - gammaln(q)
-        + q * np.log(v)
-        + (px - 1) * np.log(m)
-        + px * np.log(x)
-        - (px + q) * np.log(x * m + v)
+        frequency.map(lambda f: gammaln(p * f + q) - gammaln(p * f) - gammaln(q) + q * np.log(v))
+        + (px - 1) * spend.log
+        + px * frequency.log
+        - (px + q) * log_total
     )
-    d_p = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - np.log(x * m + v))
-    d_q = digamma(px + q) - digamma(q) + np.log(v) - np.log(x * m + v)
+    d_p = x * (
+        frequency.map(lambda f: digamma(p * f + q) - digamma(p * f))
+        + spend.log
+        + frequency.log
+        - log_total
+    )
+    d_q = frequency.map(lambda f: digamma(p * f + q) - digamma(q) + np.log(v)) - log_total
     d_v = q / v - (px + q) / (x * m + v)
     total = weights.sum()
     gradient = np.array(
@@ -597,7 +627,8 @@ def fit_purchase_model(
 
     frequency, recency, age, weights = _bgnbd_patterns(summary)
     scale = 1.0 / oldest  # as lifetimes scales time: the oldest customer's age is 1
-    scaled = (frequency, recency * scale, age * scale, weights)
+    # the likelihood's arguments, each with its distinct values
+    scaled = (Distinct(frequency), Distinct(recency * scale), Distinct(age * scale), weights)
 
     def negative_log_likelihood(log_parameters: np.ndarray) -> float:
         return _mean_negative_log_likelihood(spec.negative_log_likelihood, log_parameters, scaled)
@@ -621,7 +652,7 @@ def fit_purchase_model(
     starts = _grid_starts(
         spec.negative_log_likelihood,
         scaled,
-        _bgnbd_moments(frequency, scaled[2], weights),
+        _bgnbd_moments(frequency, age * scale, weights),
         offsets,
     )
     starts.append(np.full(4, 0.1))  # lifetimes' start
@@ -805,7 +836,7 @@ def fit_gamma_gamma(repeat_buyers: pd.DataFrame) -> dict[str, Any]:
     )
     frequency, spend = patterns["frequency"].to_numpy(), patterns["spend"].to_numpy()
     weights = patterns["customers"].to_numpy().astype(float)
-    scaled = (frequency, spend * scale, weights)
+    scaled = (Distinct(frequency), Distinct(spend * scale), weights)
 
     def negative_log_likelihood(log_parameters: np.ndarray) -> float:
         return _mean_negative_log_likelihood(
