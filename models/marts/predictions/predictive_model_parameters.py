@@ -34,6 +34,7 @@ candidate -> not_fitted, the message says what was tried and why each failed.
 """
 
 import contextlib
+import functools
 import io
 import warnings
 from collections.abc import Callable, Sequence
@@ -152,8 +153,10 @@ class Distinct:
         self.values = np.asarray(values, dtype=float)
         self.unique, inverse = np.unique(self.values, return_inverse=True)
         self.inverse = inverse.reshape(-1)
-        with np.errstate(divide="ignore"):  # a recency of 0
-            self.log = self.map(np.log)
+
+    @functools.cached_property
+    def log(self) -> np.ndarray:
+        return self.map(np.log)
 
     def map(self, function: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         return np.asarray(function(self.unique))[self.inverse]
