@@ -16,6 +16,13 @@ from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter
 from scipy.special import hyp2f1
 
 
+def distinct_pairs(frequency: np.ndarray, age: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (x, T), as x + iT, and each customer's index: found once per scoring."""
+    values = np.asarray(frequency, dtype=float) + 1j * np.asarray(age, dtype=float)
+    pairs, customer_pair = np.unique(values, return_inverse=True)
+    return pairs, customer_pair.reshape(-1)
+
+
 def expected_purchases(
     t: float,
     frequency: np.ndarray,
@@ -26,6 +33,7 @@ def expected_purchases(
     a: float,
     b: float,
     model: str = "bgnbd",
+    distinct: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Conditional expected number of purchase days in the next t periods.
 
@@ -44,9 +52,7 @@ def expected_purchases(
     predictive_model_parameters, which checks that the fitted parameters score every customer.
     """
     shift = 1 if model == "mbgnbd" else 0
-    pairs, customer_pair = np.unique(
-        np.asarray(frequency, dtype=float) + 1j * np.asarray(age, dtype=float), return_inverse=True
-    )
+    pairs, customer_pair = distinct_pairs(frequency, age) if distinct is None else distinct
     x, z = pairs.real, t / (alpha + pairs.imag + t)
     c = a + b + x - 1 + shift
     with np.errstate(all="ignore"):  # where the direct form overflows, Euler's is taken
@@ -55,7 +61,7 @@ def expected_purchases(
         term[failed] = hyp2f1(a + b - 1 - r + shift, a - 1, c[failed], z[failed]) * (
             1 - z[failed]
         ) ** (a - 1)
-    return (c / (a - 1) * (1 - term))[customer_pair.reshape(-1)] * p_alive
+    return (c / (a - 1) * (1 - term))[customer_pair] * p_alive
 
 
 # The length of a month of the customer lifetime value, in days (a year / 12).
@@ -86,18 +92,19 @@ def _discounted_purchases(
     parameters: Mapping[str, float],
     model: str,
     settings: Mapping[str, Any],
+    distinct: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """The expected purchase days of each of the next clv_horizon_months months, each discounted
     at clv_monthly_discount_rate to today: sum over m of (E[X(m months)] - E[X(m - 1 months)])
     / (1 + d)^m. Times the expected spend per purchase day, the customer lifetime value."""
     months = int(settings["clv_horizon_months"])
     rate = float(settings["clv_monthly_discount_rate"])
-    month_periods = DAYS_PER_MONTH / float(settings["days_per_period"])
+    step = DAYS_PER_MONTH / float(settings["days_per_period"])  # a month in the time unit
     total = np.zeros(len(frequency))
     previous = np.zeros(len(frequency))
     for month in range(1, months + 1):
         current = expected_purchases(
-            month * month_periods, frequency, age, p_alive, **parameters, model=model
+            month * step, frequency, age, p_alive, **parameters, model=model, distinct=distinct
         )
         total += (current - previous) / (1 + rate) ** month
         previous = current
@@ -130,27 +137,16 @@ def score(
     fitted `parameters` (the row of predictive_model_parameters) and `settings` (the row of
     int_prediction_settings_resolved). Null parameters (a model not fitted) give null scores.
     Pure, so that tests can call it on generated data."""
-    frequency, recency, age, spend = (
-        summary[column].astype(float).to_numpy()
-        for column in ("bgnbd_frequency", "bgnbd_recency", "bgnbd_t", "average_repeat_spend")
-    )
+    inputs = ["bgnbd_frequency", "bgnbd_recency", "bgnbd_t", "average_repeat_spend"]
+    frequency, recency, age, spend = (summary[column].astype(float).to_numpy() for column in inputs)
     horizon = float(settings["prediction_horizon_periods"])
-    scored = summary[
-        [
-            "customer_id",
-            "bgnbd_frequency",
-            "bgnbd_recency",
-            "bgnbd_t",
-            "average_repeat_spend",
-            "prediction_time_unit",
-            "as_of_date",
-        ]
-    ].copy()
+    scored = summary[["customer_id", *inputs, "prediction_time_unit", "as_of_date"]].copy()
     scored["prediction_horizon_days"] = int(settings["prediction_horizon_days"])
     scored["p_alive"] = np.nan
     scored["expected_purchases"] = np.nan
     scored["expected_purchases_90d"] = np.nan
     scored["expected_spend_per_purchase"] = np.nan
+    scored["customer_lifetime_value"] = np.nan
 
     model = parameters.get("prediction_model", "bgnbd")
     model = None if pd.isna(model) else str(model)
@@ -169,9 +165,10 @@ def score(
         # and the fixed 90-day figure analysts compare across builds, whatever the horizon var
         days_90 = 90.0 / float(settings["days_per_period"])
         horizons = {"expected_purchases": horizon, "expected_purchases_90d": days_90}
+        distinct = distinct_pairs(frequency, age)
         for column, periods in horizons.items():
             scored[column] = expected_purchases(
-                periods, frequency, age, p_alive, **purchase_model, model=model
+                periods, frequency, age, p_alive, **purchase_model, model=model, distinct=distinct
             )
     if len(summary) > 0 and not pd.isna(parameters["p"]):
         scored["expected_spend_per_purchase"] = _expected_spend(
@@ -180,10 +177,9 @@ def score(
     scored["expected_revenue"] = (
         scored["expected_purchases"] * scored["expected_spend_per_purchase"]
     )
-    scored["customer_lifetime_value"] = np.nan
     if purchase_model is not None:
         scored["customer_lifetime_value"] = _discounted_purchases(
-            frequency, age, scored["p_alive"].to_numpy(), purchase_model, model, settings
+            frequency, age, scored["p_alive"].to_numpy(), purchase_model, model, settings, distinct
         ) * scored["expected_spend_per_purchase"].to_numpy(dtype=float)
     scored["as_of_date"] = pd.to_datetime(scored["as_of_date"]).dt.date
     return scored[SCORE_COLUMNS]

@@ -503,6 +503,15 @@ def _bgnbd_moments(frequency: np.ndarray, age: np.ndarray, weights: np.ndarray) 
     return np.log([mean * alpha, alpha, 1.0, 3.0])
 
 
+def distinct_pairs(frequency: np.ndarray, age: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (x, T), as x + iT, and each customer's index: all that 2F1 depends on, found
+    once per scoring and passed to expected_purchases at each horizon (customer_predictions has
+    the same function)."""
+    values = np.asarray(frequency, dtype=float) + 1j * np.asarray(age, dtype=float)
+    pairs, customer_pair = np.unique(values, return_inverse=True)
+    return pairs, customer_pair.reshape(-1)
+
+
 def expected_purchases(
     t: float,
     frequency: np.ndarray,
@@ -513,15 +522,13 @@ def expected_purchases(
     a: float,
     b: float,
     model: str = "bgnbd",
+    distinct: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Conditional expected purchase days in the next t periods under BG/NBD or the modified
     BG/NBD, as customer_predictions computes them (the same function; see its docstring, a
     pytest checks they agree)."""
     shift = 1 if model == "mbgnbd" else 0
-    # once per distinct (x, T), all that 2F1 depends on, then spread back to the customers
-    pairs, customer_pair = np.unique(
-        np.asarray(frequency, dtype=float) + 1j * np.asarray(age, dtype=float), return_inverse=True
-    )
+    pairs, customer_pair = distinct_pairs(frequency, age) if distinct is None else distinct
     x, z = pairs.real, t / (alpha + pairs.imag + t)
     c = a + b + x - 1 + shift
     with np.errstate(all="ignore"):  # where the direct form overflows, Euler's is taken
@@ -530,7 +537,7 @@ def expected_purchases(
         term[failed] = hyp2f1(a + b - 1 - r + shift, a - 1, c[failed], z[failed]) * (
             1 - z[failed]
         ) ** (a - 1)
-    return (c / (a - 1) * (1 - term))[customer_pair.reshape(-1)] * p_alive
+    return (c / (a - 1) * (1 - term))[customer_pair] * p_alive
 
 
 @dataclass(frozen=True)
@@ -586,9 +593,10 @@ def _scores_problem(
     with _quiet():
         p_alive = probability_alive(model, frequency, recency, age, parameters)
         bad = ~np.isfinite(p_alive) | (p_alive < 0) | (p_alive > 1)
+        distinct = distinct_pairs(frequency, age)
         for horizon in horizons:
             expected = expected_purchases(
-                horizon, frequency, age, p_alive, **parameters, model=model
+                horizon, frequency, age, p_alive, **parameters, model=model, distinct=distinct
             )
             bad |= ~np.isfinite(expected) | (expected < 0)
     if not bad.any():
