@@ -202,6 +202,38 @@ def test_own_likelihoods_equal_lifetimes() -> None:
             np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-8, atol=1e-10)
 
 
+@pytest.mark.parametrize("shape", ["bgnbd", "extreme_values", "one_price"])
+def test_fitters_without_the_hessian_end_where_lifetimes_ends(shape: str) -> None:
+    """lifetimes' three fitters, and the same without the Hessian they compute once converged
+    (the fit's BetaGeoFit, ModifiedBetaGeoFit, GammaGammaFit): the same parameters to the last
+    bit, or the same ConvergenceError; the standard errors are not computed (NaN)."""
+    summary = fit_cases.generate(shape, 2_000, 0)
+    bgnbd_data = [summary[column].to_numpy() for column in FIT.BGNBD_INPUTS]
+    repeat = summary.query("bgnbd_frequency > 0 and average_repeat_spend > 0")
+    spend_data = [repeat[name].to_numpy() for name in ("bgnbd_frequency", "average_repeat_spend")]
+    for theirs, ours, data in (
+        (BetaGeoFitter, FIT.BetaGeoFit, bgnbd_data),
+        (ModifiedBetaGeoFitter, FIT.ModifiedBetaGeoFit, bgnbd_data),
+        (GammaGammaFitter, FIT.GammaGammaFit, spend_data),
+    ):
+        outcomes = []
+        for fitter in (theirs(penalizer_coef=0.0), ours(penalizer_coef=0.0)):
+            try:
+                with FIT._quiet():
+                    tolerance = FIT._fit(fitter, *data)
+            except FIT.ConvergenceError:
+                outcomes.append((fitter, None))
+                continue
+            outcomes.append((fitter, tolerance))
+        (reference, reference_tolerance), (fit, tolerance) = outcomes
+        assert tolerance == reference_tolerance, (theirs.__name__, shape)
+        if tolerance is None:
+            continue
+        assert fit.params_.to_dict() == reference.params_.to_dict(), (theirs.__name__, shape)
+        assert np.isfinite(reference.standard_errors_).any()
+        assert fit.standard_errors_.isna().all()
+
+
 def test_expected_purchases_are_finite_where_lifetimes_gives_nan() -> None:
     """With a + b < 1, lifetimes' expected purchases are NaN for some one-day buyers (it takes
     the log of a negative hypergeometric function); the project's are finite, equal lifetimes'
