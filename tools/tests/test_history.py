@@ -160,6 +160,6 @@ def test_history_and_transition_tests_fail_on_broken_rows(
     assert {
         "assert_customer_segment_history_matches_customer_segments",
         "assert_customer_segment_history_is_complete",
-        "unique_combination_customer_segment_history_customer_id__as_of_date",
+        "unique_customer_id__as_of_date",
         "assert_segment_transitions_add_up",
     } <= failed_tests(output, tmp_path / "corrupted.duckdb"), output[-3000:]
