@@ -183,3 +183,25 @@ def purchases(summary: pd.DataFrame, as_of: date, seed: int = 0) -> pd.DataFrame
             for day in offsets
         ]
     return pd.DataFrame(rows, columns=["customer_id", "ordered_at", "amount"])
+
+
+def calibration(summary: pd.DataFrame, holdout_days: int, as_of: date) -> pd.DataFrame:
+    """The rows of `int_customers_calibrated` (bgnbd_frequency, bgnbd_recency, bgnbd_t in weeks
+    at the calibration end, holdout_purchases after it) of the purchases `purchases` gives for
+    `summary`, the calibration end `holdout_days` before `as_of`: customers whose first purchase
+    day is on or before it."""
+    bought = purchases(summary, as_of)
+    before = (pd.Timestamp(as_of) - pd.to_datetime(bought["ordered_at"])).dt.days
+    in_calibration = before >= holdout_days
+    days = before[in_calibration].groupby(bought["customer_id"][in_calibration])
+    first, last, count = days.max(), days.min(), days.size()
+    holdout = bought["customer_id"][~in_calibration].value_counts()
+    return pd.DataFrame(
+        {
+            "customer_id": first.index,
+            "bgnbd_frequency": (count - 1).to_numpy(),
+            "bgnbd_recency": ((first - last) / DAYS_PER_WEEK).to_numpy(),
+            "bgnbd_t": ((first - holdout_days) / DAYS_PER_WEEK).to_numpy(),
+            "holdout_purchases": holdout.reindex(first.index, fill_value=0).to_numpy(),
+        }
+    )

@@ -234,6 +234,38 @@ def test_fitters_without_the_hessian_end_where_lifetimes_ends(shape: str) -> Non
         assert fit.standard_errors_.isna().all()
 
 
+@pytest.mark.parametrize("shape", ["bgnbd", "cdnow_like", "one_price"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_backtest_warm_start_ends_where_the_whole_procedure_ends(shape: str, seed: int) -> None:
+    """The back-test's fit warm-started from the full fit (the moments, lifetimes' start and the
+    full fit's parameters, polished) and the whole procedure (lifetimes, grid, six starts) on the
+    same calibration period: both fitted, the same log-likelihood per customer to 1e-6 (the tie
+    of the fit), parameters within 1e-3, holdout errors within 1e-5 relative."""
+    summary = fit_cases.generate(shape, 3_000, seed)
+    calibrated = fit_cases.calibration(summary, 90, date(2026, 6, 30))
+    holdout = 90 / 7
+    patterns = FIT._bgnbd_patterns(calibrated)
+    for model in FIT.PURCHASE_MODELS:
+        full, _ = FIT.fit_purchase_model(summary, HORIZONS, model)
+        assert full.parameters is not None, (model, full.message)
+        warm = FIT.backtest_purchase_model(calibrated, holdout, model, full.parameters)
+        whole = FIT.backtest_purchase_model(calibrated, holdout, model)
+        prefix = f"backtest_{model}_"
+        assert warm[prefix + "fit_status"] == whole[prefix + "fit_status"] == "fitted"
+        assert "the best polished" in warm[prefix + "fit_message"], warm[prefix + "fit_message"]
+        value = {}
+        for name, row in (("warm", warm), ("whole", whole)):
+            log_parameters = np.log([row[prefix + key] for key in FIT.BGNBD_PARAMETERS])
+            value[name] = FIT._mean_negative_log_likelihood(
+                FIT.PURCHASE_MODELS[model].negative_log_likelihood, log_parameters, patterns
+            )
+        assert value["warm"] == pytest.approx(value["whole"], abs=FIT.TIE_PER_CUSTOMER), model
+        for key in (*FIT.BGNBD_PARAMETERS, "mean_absolute_error"):
+            assert warm[prefix + key] == pytest.approx(
+                whole[prefix + key], rel=1e-5 if key == "mean_absolute_error" else 1e-3
+            ), (model, key)
+
+
 def test_expected_purchases_are_finite_where_lifetimes_gives_nan() -> None:
     """With a + b < 1, lifetimes' expected purchases are NaN for some one-day buyers (it takes
     the log of a negative hypergeometric function); the project's are finite, equal lifetimes'
