@@ -719,9 +719,13 @@ def fit_purchase_model(
     def negative_log_likelihood(log_parameters: np.ndarray) -> float:
         return _mean_negative_log_likelihood(spec.negative_log_likelihood, log_parameters, scaled)
 
-    def from_lifetimes(fitter: Any) -> np.ndarray:
-        r, alpha, a, b = (float(fitter.params_[name]) for name in BGNBD_PARAMETERS)
+    def scaled_log(parameters: Any) -> np.ndarray:
+        """Log (r, alpha, a, b) in the scaled time of the fit, from parameters in the time unit."""
+        r, alpha, a, b = (float(parameters[name]) for name in BGNBD_PARAMETERS)
         return np.log([r, alpha * scale, a, b])
+
+    def from_lifetimes(fitter: Any) -> np.ndarray:
+        return scaled_log(fitter.params_)
 
     tried: list[str] = []
     moments = _bgnbd_moments(frequency, age * scale, weights)
@@ -751,10 +755,7 @@ def fit_purchase_model(
         starts = [
             np.clip(moments, *LOG_PARAMETER_BOUNDS),
             np.full(4, 0.1),
-            np.clip(
-                np.log([start["r"], start["alpha"] * scale, start["a"], start["b"]]),
-                *LOG_PARAMETER_BOUNDS,
-            ),
+            np.clip(scaled_log(start), *LOG_PARAMETER_BOUNDS),
         ]
     bounded, summary_text = _bounded_multi_start(spec.negative_log_likelihood, scaled, starts)
     tried.append(f"bounded_multi_start: {summary_text}")
